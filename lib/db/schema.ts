@@ -1,0 +1,77 @@
+import { index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import type { MediaKind, MediaRef, VideoSize } from "@/lib/video-request";
+
+/** What the upload route learned from the stored bytes. */
+export interface MediaProbe {
+  width?: number;
+  height?: number;
+  durationSeconds?: number;
+  hasAlpha?: boolean;
+}
+
+/** A file a person dropped into a slot, stored by `lib/storage` under `storageKey`. */
+export const media = pgTable("media", {
+  id: text("id").primaryKey(),
+  kind: text("kind").$type<MediaKind>().notNull(),
+  mimeType: text("mime_type").notNull(),
+  bytes: integer("bytes").notNull(),
+  originalName: text("original_name").notNull(),
+  storageKey: text("storage_key").notNull(),
+  probe: jsonb("probe").$type<MediaProbe>().notNull().default({}),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Our statuses. `submitting`: the row is written, the gateway call is under way.
+ * `submit_unknown`: the create call's outcome is unknown (timeout, 5xx after sending); it may
+ * be running and billed, so it is never resubmitted automatically.
+ */
+export const taskStatuses = [
+  "submitting",
+  "queued",
+  "in_progress",
+  "completed",
+  "failed",
+  "submit_unknown",
+] as const;
+export type TaskStatus = (typeof taskStatuses)[number];
+
+export const tasks = pgTable(
+  "tasks",
+  {
+    id: text("id").primaryKey(),
+    gatewayId: text("gateway_id"),
+    status: text("status").$type<TaskStatus>().notNull(),
+    progress: integer("progress").notNull().default(0),
+    seconds: integer("seconds").notNull(),
+    size: text("size").$type<VideoSize>().notNull(),
+    prompt: text("prompt"),
+    media: jsonb("media").$type<MediaRef[]>().notNull(),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    /** Consecutive polls that answered `unknown` (bounded, then surfaced). */
+    unknownPolls: integer("unknown_polls").notNull().default(0),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+    /** Last time a server claimed the right to ask the gateway (coalesces polling). */
+    refreshedAt: timestamp("refreshed_at", { withTimezone: true }),
+    /** Where the finished MP4 is kept in our storage; null until copied. */
+    resultKey: text("result_key"),
+    resultBytes: integer("result_bytes"),
+  },
+  (table) => [index("tasks_created_at_idx").on(table.createdAt)],
+);
+
+/** The demo gateway's own tasks: its state survives restarts like a real gateway's. */
+export const demoVideos = pgTable("demo_videos", {
+  id: text("id").primaryKey(),
+  request: jsonb("request").$type<Record<string, unknown>>().notNull(),
+  /** Set from a `[demo-fail:…]` marker in the prompt: how this task should end. */
+  fault: text("fault"),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type MediaRow = typeof media.$inferSelect;
+export type TaskRow = typeof tasks.$inferSelect;
+export type DemoVideoRow = typeof demoVideos.$inferSelect;

@@ -1,0 +1,99 @@
+import "server-only";
+import { z } from "zod";
+
+/**
+ * Every setting the server reads, parsed once. Defaults start the demo: no key → the in-app
+ * demo gateway, no DATABASE_URL → embedded Postgres (PGlite) under DATA_DIR, files on local
+ * disk under DATA_DIR/media. Nothing else in the app reads `process.env`.
+ */
+
+export const REAL_GATEWAY_URL = "https://api.powertokens.ai";
+/** Where the demo gateway is mounted in this app (see app/api/demo-gateway). */
+export const DEMO_GATEWAY_PATH = "/api/demo-gateway";
+/** The demo gateway checks this bearer token exactly as the real one checks a key. */
+export const DEMO_GATEWAY_KEY = "wan-studio-demo";
+
+const optionalUrl = z
+  .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+  .transform((url) => url.replace(/\/+$/, ""))
+  .optional();
+
+const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
+
+const envSchema = z.object({
+  VIDEO_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(8).optional()),
+  VIDEO_API_BASE_URL: z.preprocess(
+    emptyAsUndefined,
+    optionalUrl.refine((url) => !url?.endsWith("/v1"), "must not end with /v1"),
+  ),
+  PUBLIC_BASE_URL: z.preprocess(emptyAsUndefined, optionalUrl),
+  DATABASE_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string")
+      .optional(),
+  ),
+  DATA_DIR: z.string().default(".data"),
+  MEDIA_URL_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32).optional()),
+  /** How long a signed media URL lives; the gateway must be able to fetch it for the task. */
+  MEDIA_URL_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(48 * 3600),
+  /** The server asks the gateway about a task at most once per this interval. */
+  POLL_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
+  /** Give up on a task that has not finished after this long. */
+  TASK_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(60 * 60 * 1000),
+  VIDEO_API_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Demo gateway: milliseconds per stage (queued → 10% → 20% → 30% → completed). */
+  DEMO_STEP_MS: z.coerce.number().int().min(0).default(2500),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    // Name every bad variable at once, never its value (it may be a secret).
+    const lines = parsed.error.issues.map((issue) => `  - ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid settings:\n${lines.join("\n")}\nSee .env.example.`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+export function isDemoGateway(): boolean {
+  const { VIDEO_API_KEY, VIDEO_API_BASE_URL } = env();
+  return !VIDEO_API_KEY && !VIDEO_API_BASE_URL;
+}
+
+/**
+ * The gateway this request should talk to. Demo mode is decided here, at the boundary: the
+ * same `lib/gateway` client then talks HTTP to the in-app demo gateway at `origin`.
+ */
+export function gatewayConfig(origin: string): { baseUrl: string; apiKey: string; demo: boolean } {
+  const { VIDEO_API_KEY, VIDEO_API_BASE_URL } = env();
+  if (VIDEO_API_KEY) {
+    return { baseUrl: VIDEO_API_BASE_URL ?? REAL_GATEWAY_URL, apiKey: VIDEO_API_KEY, demo: false };
+  }
+  if (VIDEO_API_BASE_URL) {
+    // Another server speaking the contract without a key of ours: the demo key lets a
+    // second wan-studio's demo gateway answer.
+    return { baseUrl: VIDEO_API_BASE_URL, apiKey: DEMO_GATEWAY_KEY, demo: false };
+  }
+  return { baseUrl: `${origin}${DEMO_GATEWAY_PATH}`, apiKey: DEMO_GATEWAY_KEY, demo: true };
+}
+
+/** Where the gateway fetches our media from: PUBLIC_BASE_URL, else the request's origin. */
+export function publicBaseUrl(origin: string): string {
+  return env().PUBLIC_BASE_URL ?? origin;
+}

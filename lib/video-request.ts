@@ -1,0 +1,206 @@
+import { z } from "zod";
+
+/**
+ * The rulebook: what wan2.7-i2v accepts, defined once. The studio form, the `submitVideo`
+ * server action, the upload route and the demo gateway all import it, so a rule changed here
+ * changes everywhere. Pure: no I/O, safe in the browser.
+ */
+
+export const MODEL = "wan2.7-i2v";
+
+export const mediaKinds = ["first_frame", "last_frame", "first_clip", "driving_audio"] as const;
+export type MediaKind = (typeof mediaKinds)[number];
+
+export const mediaKindLabels: Record<MediaKind, string> = {
+  first_frame: "First frame",
+  last_frame: "Last frame",
+  first_clip: "First clip",
+  driving_audio: "Driving audio",
+};
+
+/** The only media combinations the model accepts (upstream-api.md). */
+export const allowedCombinations: readonly (readonly MediaKind[])[] = [
+  ["first_frame"],
+  ["first_frame", "driving_audio"],
+  ["first_frame", "last_frame"],
+  ["first_frame", "last_frame", "driving_audio"],
+  ["first_clip"],
+  ["first_clip", "last_frame"],
+];
+
+export type MediaCategory = "image" | "audio" | "video";
+
+export interface MediaLimits {
+  category: MediaCategory;
+  /** MIME types, as sniffed from the bytes (never from the file name). */
+  mimeTypes: readonly string[];
+  /** What a person reads: "JPEG, PNG, BMP or WEBP". */
+  formatsLabel: string;
+  maxBytes: number;
+  minSide?: number;
+  maxSide?: number;
+  /** Longest side divided by shortest side. */
+  maxAspect?: number;
+  minSeconds?: number;
+  maxSeconds?: number;
+}
+
+const MB = 1024 * 1024;
+
+const imageLimits: MediaLimits = {
+  category: "image",
+  mimeTypes: ["image/jpeg", "image/png", "image/bmp", "image/webp"],
+  formatsLabel: "JPEG, PNG, BMP or WEBP",
+  maxBytes: 20 * MB,
+  minSide: 240,
+  maxSide: 8000,
+  maxAspect: 8,
+};
+
+/** Per-kind file limits (the model's resellers agree on these; see upstream-api.md). */
+export const mediaLimits: Record<MediaKind, MediaLimits> = {
+  first_frame: imageLimits,
+  last_frame: imageLimits,
+  driving_audio: {
+    category: "audio",
+    mimeTypes: ["audio/wav", "audio/mpeg"],
+    formatsLabel: "WAV or MP3",
+    maxBytes: 15 * MB,
+    minSeconds: 2,
+    maxSeconds: 30,
+  },
+  first_clip: {
+    category: "video",
+    mimeTypes: ["video/mp4", "video/quicktime"],
+    formatsLabel: "MP4 or MOV",
+    maxBytes: 100 * MB,
+    minSide: 240,
+    maxSide: 4096,
+    maxAspect: 8,
+    minSeconds: 2,
+    maxSeconds: 10,
+  },
+};
+
+export const SECONDS_MIN = 2;
+export const SECONDS_MAX = 15;
+export const SECONDS_DEFAULT = 5;
+export const sizes = ["720P", "1080P"] as const;
+export type VideoSize = (typeof sizes)[number];
+export const SIZE_DEFAULT: VideoSize = "720P";
+/** The gateway's Wan pages say 800; the model takes more, but the gateway is the contract. */
+export const PROMPT_MAX = 800;
+
+function sameSet(a: readonly MediaKind[], b: readonly MediaKind[]) {
+  return a.length === b.length && a.every((kind) => b.includes(kind));
+}
+
+export function isAllowedCombination(kinds: readonly MediaKind[]): boolean {
+  if (new Set(kinds).size !== kinds.length) return false;
+  return allowedCombinations.some((combo) => sameSet(combo, kinds));
+}
+
+/** Why `kind` cannot join `chosen`, in a sentence for the slot, or null when it can. */
+export function slotBlockReason(kind: MediaKind, chosen: readonly MediaKind[]): string | null {
+  const others = chosen.filter((k) => k !== kind);
+  const fits = allowedCombinations.some((combo) =>
+    [...others, kind].every((k) => combo.includes(k)),
+  );
+  if (fits) return null;
+  if (kind === "first_frame" && others.includes("first_clip")) {
+    return "A first clip already opens the video; remove it to start from a frame.";
+  }
+  if (kind === "first_clip" && others.includes("first_frame")) {
+    return "A first clip replaces the first frame; remove the frame to continue a clip.";
+  }
+  if (kind === "first_clip" && others.includes("driving_audio")) {
+    return "A first clip cannot take driving audio; remove the audio to continue a clip.";
+  }
+  if (kind === "driving_audio" && others.includes("first_clip")) {
+    return "Driving audio needs a first frame, not a first clip.";
+  }
+  return "This input cannot be combined with the ones already chosen.";
+}
+
+/** What the current choice still lacks, or null when it is a combination the model takes. */
+export function combinationProblem(kinds: readonly MediaKind[]): string | null {
+  if (kinds.length === 0) return "Add a first frame or a first clip to start.";
+  if (new Set(kinds).size !== kinds.length) return "Each input can be used once.";
+  if (isAllowedCombination(kinds)) return null;
+  if (!kinds.includes("first_frame") && !kinds.includes("first_clip")) {
+    return "Add a first frame or a first clip: the video needs an opening.";
+  }
+  if (kinds.includes("first_frame") && kinds.includes("first_clip")) {
+    return "Use a first frame or a first clip, not both.";
+  }
+  if (kinds.includes("first_clip") && kinds.includes("driving_audio")) {
+    return "Driving audio works with a first frame, not with a first clip.";
+  }
+  return "The model does not accept this combination of inputs.";
+}
+
+export const mediaRefSchema = z.object({
+  type: z.enum(mediaKinds),
+  mediaId: z.string().trim().min(1, "Missing media id.").max(64),
+});
+export type MediaRef = z.infer<typeof mediaRefSchema>;
+
+export const videoRequestSchema = z
+  .object({
+    media: z.array(mediaRefSchema).max(mediaKinds.length * 2),
+    seconds: z
+      .number({ error: "Choose a duration." })
+      .int("The duration is a whole number of seconds.")
+      .min(SECONDS_MIN, `The duration is at least ${SECONDS_MIN} seconds.`)
+      .max(SECONDS_MAX, `The duration is at most ${SECONDS_MAX} seconds.`),
+    size: z.enum(sizes, { error: "Choose 720P or 1080P." }),
+    prompt: z
+      .string()
+      .trim()
+      .max(PROMPT_MAX, `Keep the prompt within ${PROMPT_MAX} characters.`)
+      .optional()
+      .transform((prompt) => (prompt ? prompt : undefined)),
+  })
+  .superRefine((request, ctx) => {
+    const kinds = request.media.map((ref) => ref.type);
+    const seen = new Set<MediaKind>();
+    for (const kind of kinds) {
+      if (seen.has(kind)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [kind],
+          message: `${mediaKindLabels[kind]} is given more than once.`,
+        });
+      }
+      seen.add(kind);
+    }
+    if (seen.size !== kinds.length) return;
+    const problem = combinationProblem(kinds);
+    if (!problem) return;
+    // Put the message beside the slot that breaks the rule, so the form shows it there.
+    const blocked = kinds.find((kind) => slotBlockReason(kind, kinds) !== null);
+    ctx.addIssue({ code: "custom", path: [blocked ?? "media"], message: problem });
+  });
+
+export type VideoRequestInput = z.input<typeof videoRequestSchema>;
+export type VideoRequest = z.infer<typeof videoRequestSchema>;
+
+/** Field names the form shows errors beside: the four slots plus the plain fields. */
+export type VideoRequestField = MediaKind | "media" | "seconds" | "size" | "prompt";
+export type FieldErrors = Partial<Record<VideoRequestField, string[]>>;
+
+export function fieldErrorsOf(error: z.ZodError): FieldErrors {
+  return z.flattenError(error).fieldErrors as FieldErrors;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < MB) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / MB).toFixed(1)} MB`;
+}
+
+export function formatSeconds(totalSeconds: number): string {
+  const s = Math.max(0, Math.floor(totalSeconds));
+  const m = Math.floor(s / 60);
+  return m > 0 ? `${m}m ${String(s % 60).padStart(2, "0")}s` : `${s}s`;
+}
