@@ -148,6 +148,19 @@ export class StudioPage {
     await dataTransfer.dispose();
   }
 
+  /** Generate is disabled and says why (the reason is the button's accessible description). */
+  async expectGenerateBlocked(reason: string | RegExp) {
+    await expect(this.generateButton).toBeDisabled();
+    await expect(this.generateButton).toHaveAccessibleDescription(reason);
+  }
+
+  /** The slot cannot take a file now, and says why beside its input. */
+  async expectSlotBlocked(label: SlotLabel, reason: string | RegExp) {
+    await expect(this.fileInput(label)).toBeDisabled();
+    await expect(this.fileInput(label)).toHaveAccessibleDescription(reason);
+    await expect(this.slot(label)).toContainText(reason);
+  }
+
   async setPrompt(text: string) {
     await this.prompt.fill(text);
   }
