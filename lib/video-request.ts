@@ -204,3 +204,41 @@ export function formatSeconds(totalSeconds: number): string {
   const m = Math.floor(s / 60);
   return m > 0 ? `${m}m ${String(s % 60).padStart(2, "0")}s` : `${s}s`;
 }
+
+/**
+ * With a first clip, `seconds` is the total length, clip included: a total shorter than the
+ * clip cannot be made. Returns the sentence to show, or null.
+ */
+export function clipDurationProblem(seconds: number, clipSeconds: number | undefined): string | null {
+  if (clipSeconds === undefined || !Number.isFinite(seconds)) return null;
+  const needed = Math.min(SECONDS_MAX, Math.ceil(clipSeconds));
+  if (seconds >= needed) return null;
+  return `The duration includes the ${clipSeconds.toFixed(1)} s first clip: choose at least ${needed} seconds.`;
+}
+
+/** What the chosen duration means for the audio or clip, in a sentence, or null. */
+export function durationNote(
+  seconds: number,
+  probes: { audioSeconds?: number; clipSeconds?: number },
+): string | null {
+  if (!Number.isFinite(seconds)) return null;
+  const { audioSeconds, clipSeconds } = probes;
+  if (clipSeconds !== undefined && seconds >= clipSeconds) {
+    const added = Math.max(0, seconds - clipSeconds);
+    return `${added.toFixed(1)} s will be generated after the ${clipSeconds.toFixed(1)} s clip.`;
+  }
+  if (audioSeconds !== undefined) {
+    if (audioSeconds > seconds + 0.05) {
+      return `The audio is ${audioSeconds.toFixed(1)} s; it will be cut at ${seconds} s.`;
+    }
+    if (audioSeconds < seconds - 0.05) {
+      return `The audio is ${audioSeconds.toFixed(1)} s; the last ${(seconds - audioSeconds).toFixed(1)} s will be silent.`;
+    }
+  }
+  return null;
+}
+
+/** What `submitVideo` answers: expected failures are returned, with messages for people. */
+export type SubmitVideoResult =
+  | { ok: true; taskId: string }
+  | { ok: false; error: { code: string; message: string; fieldErrors?: FieldErrors } };

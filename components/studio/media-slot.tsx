@@ -1,0 +1,124 @@
+"use client";
+
+import { useId } from "react";
+import { type FileRejection, useDropzone } from "react-dropzone";
+import { formatBytes, type MediaKind, mediaKindLabels, mediaLimits } from "@/lib/video-request";
+import { acceptFor, rejectionMessage } from "./accept";
+import { MediaPreview } from "./media-preview";
+import { UploadProgress } from "./upload-progress";
+import type { SlotState } from "./use-media-slots";
+
+interface MediaSlotProps {
+  kind: MediaKind;
+  slot: SlotState;
+  /** Why this slot cannot take a file with what is already chosen, or null. */
+  blockedReason: string | null;
+  /** A message from the server about this slot (e.g. a media id it no longer knows). */
+  fieldError?: string;
+  hint: string;
+  onFile: (kind: MediaKind, file: File) => void;
+  onRefuse: (kind: MediaKind, message: string) => void;
+  onClear: (kind: MediaKind) => void;
+}
+
+export function MediaSlot(props: MediaSlotProps) {
+  const { kind, slot, blockedReason, fieldError, hint, onFile, onRefuse, onClear } = props;
+  const label = mediaKindLabels[kind];
+  const inputId = useId();
+  const hintId = useId();
+  const disabled = blockedReason !== null;
+  const limits = mediaLimits[kind];
+
+  const { getRootProps, getInputProps, isDragActive } = useDropzone({
+    accept: acceptFor(kind),
+    maxSize: limits.maxBytes,
+    multiple: false,
+    disabled,
+    // The labelled input itself takes keyboard focus; the zone only handles clicks and drops.
+    noKeyboard: true,
+    onDropAccepted: ([file]) => onFile(kind, file),
+    onDropRejected: ([rejection]: FileRejection[]) => onRefuse(kind, rejectionMessage(kind, rejection)),
+  });
+
+  const filled = slot.status === "uploading" || slot.status === "ready";
+  const error = slot.status === "error" ? slot.message : fieldError;
+
+  return (
+    <div
+      data-slot={kind}
+      className={`flex flex-col gap-2 rounded-xl border bg-paper-raised p-3 shadow-sm transition ${
+        disabled ? "border-dashed border-ink/15 opacity-60" : "border-ink/10"
+      }`}
+    >
+      <div className="flex items-baseline justify-between gap-2">
+        <label htmlFor={inputId} className="font-semibold text-sm">
+          {label}
+        </label>
+        <span className="text-ink-faint text-xs">
+          {limits.formatsLabel} · ≤ {formatBytes(limits.maxBytes)}
+        </span>
+      </div>
+
+      {filled ? (
+        <div className="flex flex-col gap-2">
+          <MediaPreview kind={kind} slot={slot} />
+          {slot.status === "uploading" && (
+            <UploadProgress label={label} sent={slot.sent} total={slot.total} />
+          )}
+          <div className="flex gap-3 text-sm">
+            <button
+              type="button"
+              className="text-accent underline-offset-2 hover:underline"
+              onClick={() => onClear(kind)}
+            >
+              {slot.status === "uploading" ? "Cancel" : "Remove"}
+              <span className="sr-only"> {label.toLowerCase()}</span>
+            </button>
+          </div>
+        </div>
+      ) : null}
+
+      <div
+        {...getRootProps({
+          className: `flex min-h-20 flex-col items-center justify-center rounded-lg border-2 border-dashed px-3 py-4 text-center text-sm transition focus-within:ring-2 focus-within:ring-accent ${
+            disabled
+              ? "cursor-not-allowed border-ink/10 text-ink-faint"
+              : isDragActive
+                ? "cursor-copy border-accent bg-accent-soft text-accent-strong"
+                : "cursor-pointer border-ink/15 text-ink-soft hover:border-accent/60 hover:bg-accent-soft/40"
+          } ${filled ? "min-h-0 py-2" : ""}`,
+        })}
+      >
+        <input
+          {...getInputProps({
+            id: inputId,
+            disabled,
+            tabIndex: disabled ? -1 : 0,
+            "aria-label": undefined,
+            "aria-describedby": hintId,
+            style: undefined,
+            className: "sr-only",
+          })}
+        />
+        <span>
+          {disabled
+            ? "Not available with this combination"
+            : isDragActive
+              ? "Drop to upload"
+              : filled
+                ? "Drop or click to replace"
+                : "Drop a file here, or click to choose"}
+        </span>
+      </div>
+
+      <p id={hintId} className="text-ink-soft text-xs">
+        {blockedReason ?? hint}
+      </p>
+      {error ? (
+        <p role="alert" className="rounded-md bg-danger-soft px-2 py-1 text-danger text-sm">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}

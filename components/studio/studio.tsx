@@ -1,0 +1,158 @@
+"use client";
+
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { type FormEvent, useMemo, useRef, useState, useTransition } from "react";
+import {
+  clipDurationProblem,
+  durationNote,
+  type FieldErrors,
+  fieldErrorsOf,
+  mediaKinds,
+  SECONDS_DEFAULT,
+  SIZE_DEFAULT,
+  type SubmitVideoResult,
+  slotBlockReason,
+  type VideoSize,
+  videoRequestSchema,
+} from "@/lib/video-request";
+import { DurationField } from "./duration-field";
+import { GenerateButton } from "./generate-button";
+import { MediaSlot } from "./media-slot";
+import { PromptField } from "./prompt-field";
+import { ResolutionField } from "./resolution-field";
+import { TaskPanel } from "./task-panel";
+import { useMediaSlots } from "./use-media-slots";
+
+const hints = {
+  first_frame: "The opening image. Alone, or with a last frame and/or a voice track.",
+  last_frame: "Where the video should end. Needs a first frame or a first clip.",
+  first_clip: "A short video (2–10 s) to continue from, instead of a first frame.",
+  driving_audio: "A voice or music track (2–30 s) the first frame moves to.",
+} as const;
+
+type Failure = Extract<SubmitVideoResult, { ok: false }>["error"];
+
+interface StudioProps {
+  pollMs: number;
+  /** The `submitVideo` server action, passed down by the page (components don't import app/). */
+  submit: (input: unknown) => Promise<SubmitVideoResult>;
+}
+
+export function Studio({ pollMs, submit }: StudioProps) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const taskId = useSearchParams().get("task");
+  const { slots, chosen, uploading, media, add, clear, refuse } = useMediaSlots();
+  const [secondsText, setSecondsText] = useState(String(SECONDS_DEFAULT));
+  const [size, setSize] = useState<VideoSize>(SIZE_DEFAULT);
+  const [prompt, setPrompt] = useState("");
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [pending, startTransition] = useTransition();
+  const sending = useRef(false);
+
+  const seconds = secondsText.trim() === "" ? Number.NaN : Number(secondsText);
+  const input = { media, seconds, size, prompt };
+  const parsed = useMemo(() => videoRequestSchema.safeParse(input), [JSON.stringify(input)]);
+  const fieldErrors: FieldErrors = parsed.success ? {} : fieldErrorsOf(parsed.error);
+  const readyProbe = (kind: "first_clip" | "driving_audio") => {
+    const slot = slots[kind];
+    return slot.status === "ready" ? slot.media.probe.durationSeconds : undefined;
+  };
+  const clipProblem = clipDurationProblem(seconds, readyProbe("first_clip"));
+  const note = durationNote(seconds, {
+    audioSeconds: readyProbe("driving_audio"),
+    clipSeconds: readyProbe("first_clip"),
+  });
+
+  const blockedReason = uploading
+    ? "Waiting for the uploads to finish."
+    : parsed.success
+      ? clipProblem
+      : (parsed.error.issues[0]?.message ?? "Check the form.");
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (!parsed.success || blockedReason || sending.current) return;
+    sending.current = true;
+    setFailure(null);
+    startTransition(async () => {
+      try {
+        const result = await submit(parsed.data);
+        if (result.ok) {
+          router.push(`${pathname}?task=${encodeURIComponent(result.taskId)}`, { scroll: false });
+        } else {
+          setFailure(result.error);
+        }
+      } catch {
+        setFailure({ code: "network", message: "Could not reach the server. Check the connection and try again." });
+      } finally {
+        sending.current = false;
+      }
+    });
+  }
+
+  const serverFieldError = (kind: (typeof mediaKinds)[number]) => failure?.fieldErrors?.[kind]?.[0];
+
+  return (
+    <div className="grid gap-8 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+      <form onSubmit={onSubmit} noValidate className="flex flex-col gap-6" aria-label="New video">
+        <section aria-labelledby="inputs-heading" className="flex flex-col gap-3">
+          <h2 id="inputs-heading" className="font-semibold text-ink-soft text-sm uppercase tracking-wide">
+            Inputs
+          </h2>
+          <div className="grid gap-3 sm:grid-cols-2">
+            {mediaKinds.map((kind) => (
+              <MediaSlot
+                key={kind}
+                kind={kind}
+                slot={slots[kind]}
+                blockedReason={slotBlockReason(kind, chosen)}
+                fieldError={serverFieldError(kind) ?? (media.length > 0 ? fieldErrors[kind]?.[0] : undefined)}
+                hint={hints[kind]}
+                onFile={add}
+                onRefuse={refuse}
+                onClear={clear}
+              />
+            ))}
+          </div>
+        </section>
+
+        <section aria-labelledby="settings-heading" className="flex flex-col gap-4">
+          <h2 id="settings-heading" className="font-semibold text-ink-soft text-sm uppercase tracking-wide">
+            Settings
+          </h2>
+          <div className="grid gap-4 sm:grid-cols-2">
+            <DurationField
+              value={secondsText}
+              onChange={setSecondsText}
+              error={fieldErrors.seconds?.[0] ?? clipProblem ?? undefined}
+              note={note ?? undefined}
+            />
+            <ResolutionField value={size} onChange={setSize} />
+          </div>
+          <PromptField value={prompt} onChange={setPrompt} error={fieldErrors.prompt?.[0]} />
+        </section>
+
+        <div className="flex flex-col gap-2">
+          <GenerateButton pending={pending} blockedReason={blockedReason} />
+          {failure ? (
+            <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-danger text-sm">
+              {failure.message}
+            </p>
+          ) : null}
+        </div>
+      </form>
+
+      <aside aria-label="Result" className="flex flex-col gap-4 rounded-xl border border-ink/10 bg-paper-raised p-5 shadow-sm lg:sticky lg:top-6 lg:self-start">
+        {taskId ? (
+          <TaskPanel key={taskId} taskId={taskId} pollMs={pollMs} />
+        ) : (
+          <p className="text-ink-soft text-sm">
+            Your video appears here. Drop a first frame (or a first clip), choose a duration and press
+            Generate.
+          </p>
+        )}
+      </aside>
+    </div>
+  );
+}

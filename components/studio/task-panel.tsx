@@ -1,0 +1,88 @@
+"use client";
+
+import { formatElapsed, isTerminal, stateLabels, type TaskView } from "@/lib/task-view";
+import { useNow, useVideoTask } from "./use-video-task";
+import { VideoPlayer } from "./video-player";
+
+const stageNotes: Partial<Record<TaskView["status"], string>> = {
+  submitting: "Sending the request to the gateway.",
+  queued: "Waiting for a slot on the model. This usually takes under a minute.",
+  in_progress: "The model is making the video. Most take 1 to 5 minutes; you can leave this page and come back.",
+};
+
+function elapsedOf(task: TaskView, now: number): number {
+  const start = Date.parse(task.createdAt);
+  const end = task.completedAt ? Date.parse(task.completedAt) : now;
+  return end - start;
+}
+
+export function TaskPanel({ taskId, pollMs }: { taskId: string; pollMs: number }) {
+  const { data: task, error, isPending } = useVideoTask(taskId, pollMs);
+  const running = task ? !isTerminal(task.status) : false;
+  const now = useNow(running);
+
+  if (isPending) {
+    return (
+      <p role="status" className="text-ink-soft text-sm">
+        Loading the task…
+      </p>
+    );
+  }
+  if (!task) {
+    return (
+      <p role="status" className="rounded-md bg-danger-soft px-3 py-2 text-danger text-sm">
+        {error?.message ?? "This task could not be loaded."}
+      </p>
+    );
+  }
+
+  const label = stateLabels[task.status];
+  const tone =
+    task.status === "completed" ? "text-success" : task.error ? "text-danger" : "text-accent-strong";
+  return (
+    <section aria-labelledby="task-heading" className="flex flex-col gap-4">
+      <h2 id="task-heading" className="sr-only">
+        Current video
+      </h2>
+      <div role="status" aria-live="polite" className="flex flex-col gap-1">
+        <p className={`font-semibold text-lg ${tone}`}>
+          {label}
+          <span className="font-normal text-ink-faint tabular-nums" aria-hidden="true">
+            {" · "}
+            {formatElapsed(elapsedOf(task, now))}
+          </span>
+        </p>
+        {running ? <StageBar progress={task.progress} /> : null}
+        {stageNotes[task.status] ? <p className="text-ink-soft text-sm">{stageNotes[task.status]}</p> : null}
+        {task.notice ? <p className="text-sm text-warning">{task.notice}</p> : null}
+        {task.error ? <p className="text-danger text-sm">{task.error.message}</p> : null}
+      </div>
+      {task.status === "completed" && task.videoUrl && task.downloadUrl ? (
+        <VideoPlayer
+          src={task.videoUrl}
+          downloadUrl={task.downloadUrl}
+          title={`${task.seconds} s · ${task.size}${task.prompt ? ` · ${task.prompt}` : ""}`}
+        />
+      ) : null}
+      {error && !isTerminal(task.status) ? (
+        <p className="text-sm text-warning">Lost contact with the server; retrying…</p>
+      ) : null}
+    </section>
+  );
+}
+
+/** Coarse stages, as the gateway reports them (10, 20, 30… 100), not a fake smooth bar. */
+function StageBar({ progress }: { progress: number }) {
+  return (
+    <div
+      role="progressbar"
+      aria-label="Generation progress"
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={progress}
+      className="h-1.5 overflow-hidden rounded-full bg-paper-sunk"
+    >
+      <div className="h-full bg-accent transition-[width] duration-700" style={{ width: `${Math.max(4, progress)}%` }} />
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+import type { MediaKind, VideoSize } from "@/lib/video-request";
+
+/**
+ * A task as the browser sees it: our shape, never the gateway's (no gateway URLs, no key).
+ * Pure, shared by the status route and the polling hook.
+ */
+
+export type TaskState =
+  | "submitting"
+  | "queued"
+  | "in_progress"
+  | "completed"
+  | "failed"
+  | "submit_unknown";
+
+export interface TaskView {
+  id: string;
+  status: TaskState;
+  /** Coarse (0, 10, 20, 30, 100): show a stage, not a smooth bar. */
+  progress: number;
+  seconds: number;
+  size: VideoSize;
+  prompt: string | null;
+  media: { type: MediaKind; mediaId: string }[];
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  /** Why it failed, or why we could not confirm it, in a sentence for people. */
+  error: { code: string; message: string } | null;
+  /** A passing problem while it runs, e.g. the gateway is not answering; we keep trying. */
+  notice: string | null;
+  /** Same-origin URLs to play and download the result, once completed. */
+  videoUrl: string | null;
+  downloadUrl: string | null;
+}
+
+const terminal: readonly TaskState[] = ["completed", "failed", "submit_unknown"];
+
+export function isTerminal(status: TaskState): boolean {
+  return terminal.includes(status);
+}
+
+export const stateLabels: Record<TaskState, string> = {
+  submitting: "Submitting",
+  queued: "Queued",
+  in_progress: "Generating",
+  completed: "Completed",
+  failed: "Failed",
+  submit_unknown: "Not confirmed",
+};
+
+/** "0:07", "12:30": elapsed time for the status line. */
+export function formatElapsed(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const minutes = Math.floor(total / 60);
+  return `${minutes}:${String(total % 60).padStart(2, "0")}`;
+}

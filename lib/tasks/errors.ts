@@ -1,0 +1,21 @@
+import type { VideoRequestField } from "@/lib/video-request";
+
+export type TaskErrorCode =
+  | "media_not_found"
+  | "media_wrong_kind"
+  | "invalid_duration"
+  | "task_not_found"
+  | "rejected"
+  | "outcome_unknown";
+
+/** An expected refusal from a use case; its message is written for people and may be shown. */
+export class TaskError extends Error {
+  constructor(
+    readonly code: TaskErrorCode,
+    message: string,
+    readonly field?: VideoRequestField,
+  ) {
+    super(message);
+    this.name = "TaskError";
+  }
+}

@@ -1,0 +1,125 @@
+import "server-only";
+import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { getDb } from "@/lib/db/client";
+import { type TaskRow, tasks } from "@/lib/db/schema";
+import { env } from "@/lib/env";
+import { GatewayError } from "@/lib/gateway";
+import { gatewayFor } from "./gateway";
+import { logEvent } from "./log";
+import { keepResult } from "./result";
+import { gatewayToRow } from "./state";
+
+/** A create still `submitting` after this long died with its server: outcome unknown. */
+const SUBMIT_STALE_MS = 2 * 60 * 1000;
+
+/** Schedules work that must not hold up the answer (`after()` in route handlers). */
+export type Defer = (work: () => Promise<unknown>) => void;
+
+export async function getTaskRow(id: string): Promise<TaskRow | undefined> {
+  const db = await getDb();
+  const [row] = await db.select().from(tasks).where(eq(tasks.id, id)).limit(1);
+  return row;
+}
+
+function needsGateway(row: TaskRow): boolean {
+  if (row.status === "queued" || row.status === "in_progress") return true;
+  return row.status === "completed" && !row.resultKey;
+}
+
+/**
+ * Claims the right to ask the gateway about a task: at most one server, once per
+ * POLL_INTERVAL_MS, however many tabs or instances watch it. The claim is a conditional
+ * UPDATE on the row, judged by the database's clock, so it holds across instances.
+ */
+async function claimRefresh(id: string): Promise<TaskRow | undefined> {
+  const db = await getDb();
+  const intervalSeconds = env().POLL_INTERVAL_MS / 1000;
+  const [claimed] = await db
+    .update(tasks)
+    .set({ refreshedAt: sql`now()` })
+    .where(
+      and(
+        eq(tasks.id, id),
+        or(
+          isNull(tasks.refreshedAt),
+          lt(tasks.refreshedAt, sql`now() - make_interval(secs => ${intervalSeconds})`),
+        ),
+      ),
+    )
+    .returning();
+  return claimed;
+}
+
+async function update(id: string, changes: Partial<TaskRow>): Promise<TaskRow> {
+  const db = await getDb();
+  const [row] = await db.update(tasks).set(changes).where(eq(tasks.id, id)).returning();
+  return row;
+}
+
+/**
+ * Brings a task's row up to date with the gateway when it is due, and returns the row.
+ * The row is the truth: a restart loses nothing, the next view picks the task up again.
+ */
+export async function refreshTask(
+  id: string,
+  origin: string,
+  defer: Defer,
+): Promise<TaskRow | undefined> {
+  const row = await getTaskRow(id);
+  if (!row) return undefined;
+
+  if (row.status === "submitting" && Date.now() - row.createdAt.getTime() > SUBMIT_STALE_MS) {
+    return update(id, {
+      status: "submit_unknown",
+      errorCode: "submit_interrupted",
+      errorMessage:
+        "The server stopped while sending this request, so we cannot tell whether the video is being made. It was not sent again, to avoid paying twice.",
+    });
+  }
+  if (!needsGateway(row)) return row;
+
+  const claimed = await claimRefresh(id);
+  if (!claimed) return row;
+
+  if (claimed.status === "completed") {
+    defer(() => keepResult(claimed, origin));
+    return claimed;
+  }
+  if (Date.now() - claimed.createdAt.getTime() > env().TASK_TIMEOUT_MS) {
+    logEvent("task.timed_out", { taskId: id });
+    return update(id, {
+      status: "failed",
+      completedAt: new Date(),
+      errorCode: "timeout",
+      errorMessage:
+        "The video was not ready after an hour, so we stopped waiting. The gateway may be overloaded; try again later.",
+    });
+  }
+  if (!claimed.gatewayId) return claimed;
+
+  try {
+    const video = await gatewayFor(origin).getVideo(claimed.gatewayId);
+    const next = await update(id, gatewayToRow(video, claimed));
+    if (next.status !== claimed.status) {
+      logEvent("task.status", { taskId: id, from: claimed.status, to: next.status });
+    }
+    if (next.status === "completed") defer(() => keepResult(next, origin));
+    return next;
+  } catch (error) {
+    if (!(error instanceof GatewayError)) throw error;
+    logEvent("task.refresh_failed", { taskId: id, code: error.code, status: error.status });
+    if (error.code === "not_found:gateway") {
+      return update(id, {
+        status: "failed",
+        completedAt: new Date(),
+        errorCode: "task_not_exist",
+        errorMessage: "The gateway no longer knows this task. Try generating it again.",
+      });
+    }
+    // A passing problem: keep the state, tell the viewer, try again next interval.
+    return update(id, {
+      errorCode: error.code,
+      errorMessage: "The gateway is not answering right now; we keep trying.",
+    });
+  }
+}

@@ -1,0 +1,25 @@
+import type { TaskRow } from "@/lib/db/schema";
+import { isTerminal, type TaskView } from "@/lib/task-view";
+
+/** Our row → what the browser may see. No gateway ids or URLs leave the server. */
+export function toTaskView(row: TaskRow): TaskView {
+  const terminal = isTerminal(row.status);
+  const message = row.errorMessage ?? "";
+  const completed = row.status === "completed";
+  return {
+    id: row.id,
+    status: row.status,
+    progress: row.progress,
+    seconds: row.seconds,
+    size: row.size,
+    prompt: row.prompt,
+    media: row.media,
+    createdAt: row.createdAt.toISOString(),
+    startedAt: row.startedAt?.toISOString() ?? null,
+    completedAt: row.completedAt?.toISOString() ?? null,
+    error: terminal && row.errorCode ? { code: row.errorCode, message } : null,
+    notice: !terminal && row.errorCode ? message : null,
+    videoUrl: completed ? `/api/tasks/${row.id}/video` : null,
+    downloadUrl: completed ? `/api/tasks/${row.id}/video?download=1` : null,
+  };
+}
