@@ -1,0 +1,165 @@
+/**
+ * One error type for everything the gateway can do wrong, and the sentences a person reads.
+ *
+ * Codes (`<what>:gateway`, as ChatSDKError spells them):
+ * - `unauthorized:gateway`  401/403: the key is missing, wrong or not allowed this model.
+ * - `quota:gateway`         402, or any `insufficient_quota`-style code: the account is out of credit.
+ * - `rate_limited:gateway`  429: too many requests; `retryAfterMs` when the gateway said so.
+ * - `unavailable:gateway`   5xx (including HTML 502 pages from a proxy in front of it).
+ * - `timeout:gateway`       no answer within `timeoutMs`.
+ * - `network:gateway`       the connection failed (DNS, refused, reset).
+ * - `rejected:gateway`      other 4xx: validation, `InvalidParameter: …`, content not ready.
+ * - `moderation:gateway`    `DataInspectionFailed: …`: the input or the output failed the content check.
+ * - `not_found:gateway`     404, or 400 `task_not_exist`: the gateway does not know this id.
+ * - `bad_response:gateway`  a 2xx whose body is not the JSON we expect.
+ * - `aborted:gateway`       the caller aborted (its own AbortSignal).
+ */
+export const gatewayErrorCodes = [
+  "unauthorized:gateway",
+  "quota:gateway",
+  "rate_limited:gateway",
+  "unavailable:gateway",
+  "timeout:gateway",
+  "network:gateway",
+  "rejected:gateway",
+  "moderation:gateway",
+  "not_found:gateway",
+  "bad_response:gateway",
+  "aborted:gateway",
+] as const;
+export type GatewayErrorCode = (typeof gatewayErrorCodes)[number];
+
+export interface GatewayErrorInit {
+  code: GatewayErrorCode;
+  /** For logs: method, path, status, upstream code and message. Never the key. */
+  message: string;
+  status?: number;
+  upstreamCode?: string;
+  /** The upstream message, kept apart so `describeFailure` can quote a provider's reason. */
+  upstreamMessage?: string;
+  retryAfterMs?: number;
+  outcomeUnknown?: boolean;
+  cause?: unknown;
+}
+
+export class GatewayError extends Error {
+  code: GatewayErrorCode;
+  status?: number;
+  upstreamCode?: string;
+  retryAfterMs?: number;
+  /** true when a create may have reached the gateway (timeout / 5xx / network after sending) */
+  outcomeUnknown: boolean;
+  /** message safe for the browser */
+  userMessage: string;
+
+  constructor(init: GatewayErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = "GatewayError";
+    this.code = init.code;
+    this.status = init.status;
+    this.upstreamCode = init.upstreamCode;
+    this.retryAfterMs = init.retryAfterMs;
+    this.outcomeUnknown = init.outcomeUnknown ?? false;
+    this.userMessage = describeFailure(init.code, init.upstreamMessage);
+  }
+}
+
+export function isGatewayError(error: unknown): error is GatewayError {
+  return error instanceof GatewayError;
+}
+
+/** What a failure is about, whatever vocabulary named it (our code, upstream code, HTTP status). */
+type FailureKind = GatewayErrorCode | "expired" | "unknown";
+
+/** Classify an HTTP answer from the gateway: status first, then the upstream code and message. */
+export function classifyFailure(
+  status: number | undefined,
+  upstreamCode: string | undefined,
+  message: string | undefined,
+): GatewayErrorCode {
+  const text = `${upstreamCode ?? ""} ${message ?? ""}`;
+  if (/DataInspection|inappropriate|sensitive/i.test(text)) return "moderation:gateway";
+  if (upstreamCode === "task_not_exist" || status === 404) return "not_found:gateway";
+  if (status === 402 || /quota|insufficient|balance|credit/i.test(upstreamCode ?? "")) {
+    return "quota:gateway";
+  }
+  if (status === 401 || status === 403) return "unauthorized:gateway";
+  if (status === 429) return "rate_limited:gateway";
+  if (status !== undefined && status >= 500) return "unavailable:gateway";
+  return "rejected:gateway";
+}
+
+function kindOf(code: string, message: string): FailureKind {
+  if ((gatewayErrorCodes as readonly string[]).includes(code)) {
+    return code as GatewayErrorCode;
+  }
+  const lower = code.toLowerCase();
+  const text = `${code} ${message}`;
+  if (/DataInspection|inappropriate content|data_inspection/i.test(text)) {
+    return "moderation:gateway";
+  }
+  if (/^\d{3}$/.test(code)) return classifyFailure(Number(code), undefined, message);
+  if (lower === "task_not_exist" || lower === "not_found") return "not_found:gateway";
+  if (/quota|insufficient|balance/.test(lower)) return "quota:gateway";
+  if (/rate.?limit|too_many|throttl/.test(lower)) return "rate_limited:gateway";
+  if (/unauthor|invalid_api_key|invalid_token|forbidden|access_denied/.test(lower)) {
+    return "unauthorized:gateway";
+  }
+  if (/timeout|timed_out/.test(lower)) return "timeout:gateway";
+  if (/expired|^unknown$/.test(lower)) return "expired";
+  if (/InvalidParameter|invalid|validation|bad_request/i.test(text)) return "rejected:gateway";
+  if (/unavailable|overload|server_error|upstream_error|bad_gateway/.test(lower)) {
+    return "unavailable:gateway";
+  }
+  return "unknown";
+}
+
+const GENERIC = "The video could not be generated. Try again, or change the inputs.";
+
+/** The provider's own reason, after its `InvalidParameter:` prefix, when it is short and plain. */
+function providerReason(message: string): string | undefined {
+  const match = /InvalidParameter[\w.]*:\s*(.+)/i.exec(message);
+  const reason = match?.[1]?.trim();
+  if (!reason || reason.length > 200 || /[<>]/.test(reason)) return undefined;
+  return reason.replace(/\.?$/, ".");
+}
+
+/**
+ * A human sentence for the browser. `code` may be one of our codes, an upstream code
+ * (`ali_api_error`, `task_not_exist`, `insufficient_quota`…) or an HTTP status ("402");
+ * `message` is the upstream message, quoted only for a provider's invalid-input reason.
+ */
+export function describeFailure(code: string, message = ""): string {
+  switch (kindOf(code, message)) {
+    case "moderation:gateway":
+      return "The content check refused this video: the inputs, the prompt or the result may contain inappropriate content. Try different media or a different prompt.";
+    case "rejected:gateway": {
+      const reason = providerReason(message);
+      return reason
+        ? `The model refused the inputs: ${reason} Check the media and the settings.`
+        : "The model refused the inputs. Check the media, the duration and the prompt.";
+    }
+    case "quota:gateway":
+      return "The video service account is out of credit. Ask an administrator to top it up.";
+    case "rate_limited:gateway":
+      return "The video service is busy right now (rate limit reached). Try again in a minute.";
+    case "unavailable:gateway":
+      return "The video service is unavailable right now. Try again in a few minutes.";
+    case "timeout:gateway":
+      return "The video service did not answer in time. Try again in a few minutes.";
+    case "network:gateway":
+      return "The video service could not be reached. Try again in a few minutes.";
+    case "unauthorized:gateway":
+      return "The video service refused our API key. Ask an administrator to check VIDEO_API_KEY.";
+    case "not_found:gateway":
+      return "The video service no longer knows this task; it may have expired.";
+    case "expired":
+      return "The task expired or its status could not be determined. Generate it again.";
+    case "bad_response:gateway":
+      return "The video service sent an answer we could not read. Try again later.";
+    case "aborted:gateway":
+      return "The request was cancelled.";
+    default:
+      return GENERIC;
+  }
+}
