@@ -29,35 +29,55 @@ export function MediaSlot(props: MediaSlotProps) {
   const disabled = blockedReason !== null;
   const limits = mediaLimits[kind];
 
-  const { getRootProps, getInputProps, isDragActive } = useDropzone({
+  const { getRootProps, getInputProps, isDragActive, open } = useDropzone({
     accept: acceptFor(kind),
     maxSize: limits.maxBytes,
     multiple: false,
     disabled,
-    // The labelled input itself takes keyboard focus; the zone only handles clicks and drops.
+    // The labelled input itself takes keyboard focus, and clicks open the picker only on the
+    // empty drop area or the Replace button, so playing a preview never opens a dialog.
     noKeyboard: true,
+    noClick: true,
     onDropAccepted: ([file]) => onFile(kind, file),
     onDropRejected: ([rejection]: FileRejection[]) => onRefuse(kind, rejectionMessage(kind, rejection)),
   });
 
   const filled = slot.status === "uploading" || slot.status === "ready";
   const error = slot.status === "error" ? slot.message : fieldError;
+  const linkButton = "text-accent text-sm underline-offset-2 hover:underline";
 
   return (
     <div
-      data-slot={kind}
-      className={`flex flex-col gap-2 rounded-xl border bg-paper-raised p-3 shadow-sm transition ${
-        disabled ? "border-dashed border-ink/15 opacity-60" : "border-ink/10"
-      }`}
+      {...getRootProps({
+        "data-slot": kind,
+        className: `flex flex-col gap-2 rounded-xl border bg-paper-raised p-3 shadow-sm transition focus-within:ring-2 focus-within:ring-accent ${
+          disabled
+            ? "border-dashed border-ink/15 opacity-60"
+            : isDragActive
+              ? "border-accent bg-accent-soft"
+              : "border-ink/10"
+        }`,
+      } as Parameters<typeof getRootProps>[0])}
     >
-      <div className="flex items-baseline justify-between gap-2">
+      <div className="flex flex-col">
         <label htmlFor={inputId} className="font-semibold text-sm">
           {label}
         </label>
         <span className="text-ink-faint text-xs">
-          {limits.formatsLabel} · ≤ {formatBytes(limits.maxBytes)}
+          {limits.formatsLabel} · up to {formatBytes(limits.maxBytes)}
         </span>
       </div>
+      <input
+        {...getInputProps({
+          id: inputId,
+          disabled,
+          tabIndex: disabled ? -1 : 0,
+          "aria-label": undefined,
+          "aria-describedby": hintId,
+          style: undefined,
+          className: "sr-only",
+        })}
+      />
 
       {filled ? (
         <div className="flex flex-col gap-2">
@@ -65,51 +85,37 @@ export function MediaSlot(props: MediaSlotProps) {
           {slot.status === "uploading" && (
             <UploadProgress label={label} sent={slot.sent} total={slot.total} />
           )}
-          <div className="flex gap-3 text-sm">
-            <button
-              type="button"
-              className="text-accent underline-offset-2 hover:underline"
-              onClick={() => onClear(kind)}
-            >
+          <div className="flex gap-4">
+            <button type="button" className={linkButton} onClick={open} disabled={disabled}>
+              Replace<span className="sr-only"> {label.toLowerCase()}</span>
+            </button>
+            <button type="button" className={linkButton} onClick={() => onClear(kind)}>
               {slot.status === "uploading" ? "Cancel" : "Remove"}
               <span className="sr-only"> {label.toLowerCase()}</span>
             </button>
           </div>
         </div>
-      ) : null}
-
-      <div
-        {...getRootProps({
-          className: `flex min-h-20 flex-col items-center justify-center rounded-lg border-2 border-dashed px-3 py-4 text-center text-sm transition focus-within:ring-2 focus-within:ring-accent ${
+      ) : (
+        <button
+          type="button"
+          tabIndex={-1}
+          onClick={open}
+          disabled={disabled}
+          className={`flex min-h-24 flex-col items-center justify-center rounded-lg border-2 border-dashed px-3 py-4 text-center text-sm transition ${
             disabled
               ? "cursor-not-allowed border-ink/10 text-ink-faint"
               : isDragActive
-                ? "cursor-copy border-accent bg-accent-soft text-accent-strong"
+                ? "cursor-copy border-accent text-accent-strong"
                 : "cursor-pointer border-ink/15 text-ink-soft hover:border-accent/60 hover:bg-accent-soft/40"
-          } ${filled ? "min-h-0 py-2" : ""}`,
-        })}
-      >
-        <input
-          {...getInputProps({
-            id: inputId,
-            disabled,
-            tabIndex: disabled ? -1 : 0,
-            "aria-label": undefined,
-            "aria-describedby": hintId,
-            style: undefined,
-            className: "sr-only",
-          })}
-        />
-        <span>
+          }`}
+        >
           {disabled
             ? "Not available with this combination"
             : isDragActive
               ? "Drop to upload"
-              : filled
-                ? "Drop or click to replace"
-                : "Drop a file here, or click to choose"}
-        </span>
-      </div>
+              : "Drop a file here, or click to choose"}
+        </button>
+      )}
 
       <p id={hintId} className="text-ink-soft text-xs">
         {blockedReason ?? hint}

@@ -1,0 +1,54 @@
+import "server-only";
+import { Readable } from "node:stream";
+import { getStorage } from "@/lib/storage";
+import { parseRangeHeader } from "@/lib/storage/range";
+
+interface ServeOptions {
+  key: string;
+  contentType: string;
+  /** Stable for the object's life: our stored objects never change once written. */
+  etag: string;
+  cacheControl: string;
+  contentDisposition?: string;
+  /** HEAD answers the headers only. */
+  withBody: boolean;
+}
+
+/**
+ * Answers a GET/HEAD for a stored object with single-range support (players seek with it),
+ * `nosniff`, and an ETag. Null when the object is missing, for the caller to word the 404.
+ */
+export async function serveStored(request: Request, options: ServeOptions): Promise<Response | null> {
+  const storage = getStorage();
+  const stored = await storage.stat(options.key);
+  if (!stored) return null;
+  const { size } = stored;
+  const headers = new Headers({
+    "Content-Type": options.contentType,
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "Content-Disposition": options.contentDisposition ?? "inline",
+    "Accept-Ranges": "bytes",
+    "Cache-Control": options.cacheControl,
+    ETag: options.etag,
+  });
+
+  // If-Range with another validator asks for the whole file.
+  const ifRange = request.headers.get("if-range");
+  const range =
+    ifRange && ifRange !== options.etag ? null : parseRangeHeader(request.headers.get("range"), size);
+  if (range === "unsatisfiable") {
+    headers.set("Content-Range", `bytes */${size}`);
+    headers.set("Content-Length", "0");
+    return new Response(null, { status: 416, headers });
+  }
+  const status = range ? 206 : 200;
+  if (range) headers.set("Content-Range", `bytes ${range.start}-${range.end}/${size}`);
+  headers.set("Content-Length", String(range ? range.end - range.start + 1 : size));
+  if (!options.withBody) return new Response(null, { status, headers });
+
+  const object = await storage.get(options.key, range ?? undefined);
+  if (!object) return null;
+  const body = Readable.toWeb(object.body) as unknown as ReadableStream<Uint8Array>;
+  return new Response(body, { status, headers });
+}
