@@ -1,0 +1,45 @@
+import "server-only";
+import { getDb } from "@/lib/db/client";
+import { DEMO_GATEWAY_KEY, env } from "@/lib/env";
+import { createDemoGateway, type DemoGateway } from "./handler";
+import { contentError } from "./replies";
+import { dbDemoStore } from "./store";
+
+/**
+ * The demo gateway as the app mounts it (app/api/demo-gateway/v1/videos/…): tasks in the
+ * app's database (`demo_videos`), DEMO_STEP_MS per stage, DEMO_GATEWAY_KEY as its key.
+ *
+ * With a real VIDEO_API_KEY set it answers 404: a deployment that pays for the real model has
+ * no use for a public endpoint that downloads any URL it is given. Without a key it stays up,
+ * even when VIDEO_API_BASE_URL points elsewhere, so one wan-studio can serve another's demo.
+ */
+
+export { type DemoFault, demoFaults } from "./faults";
+export { createDemoGateway, type DemoGateway, routeDemoRequest } from "./handler";
+export { type DemoStore, dbDemoStore, memoryDemoStore } from "./store";
+
+let instance: DemoGateway | undefined;
+
+function gateway(): DemoGateway {
+  instance ??= createDemoGateway({
+    store: dbDemoStore(getDb),
+    apiKey: DEMO_GATEWAY_KEY,
+    stepMs: env().DEMO_STEP_MS,
+  });
+  return instance;
+}
+
+function mounted(): boolean {
+  return !env().VIDEO_API_KEY;
+}
+
+const notMounted = () => contentError(404, "Not found.", "not_found");
+
+/** What the route handlers call. */
+export const demoGateway: DemoGateway = {
+  create: (request) => (mounted() ? gateway().create(request) : Promise.resolve(notMounted())),
+  retrieve: (request, id) =>
+    mounted() ? gateway().retrieve(request, id) : Promise.resolve(notMounted()),
+  content: (request, id) =>
+    mounted() ? gateway().content(request, id) : Promise.resolve(notMounted()),
+};

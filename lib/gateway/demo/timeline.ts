@@ -1,0 +1,44 @@
+import type { DemoFault } from "./faults";
+import { faultErrors } from "./faults";
+
+/**
+ * A demo task's status is a pure function of the time since it was created: one stage per
+ * `stepMs`, queued (0) → in_progress 10 → 20 → 30 → completed (100), the coarse steps the
+ * real gateway reports. Nothing runs in the background, so a restart loses nothing.
+ */
+
+export type DemoStatus = "queued" | "in_progress" | "completed" | "failed";
+
+export interface DemoState {
+  status: DemoStatus;
+  progress: number;
+  completedAt?: Date;
+  error?: { code: string; message: string };
+}
+
+const STAGES: readonly { status: DemoStatus; progress: number }[] = [
+  { status: "queued", progress: 0 },
+  { status: "in_progress", progress: 10 },
+  { status: "in_progress", progress: 20 },
+  { status: "in_progress", progress: 30 },
+];
+
+/** How long a demo task takes from create to its end. */
+export function demoDurationMs(stepMs: number): number {
+  return Math.max(0, stepMs) * STAGES.length;
+}
+
+export function demoState(
+  createdAt: Date,
+  now: Date,
+  stepMs: number,
+  fault?: DemoFault | null,
+): DemoState {
+  const elapsed = now.getTime() - createdAt.getTime();
+  const stage = stepMs <= 0 ? STAGES.length : Math.floor(Math.max(0, elapsed) / stepMs);
+  if (stage < STAGES.length) return { ...STAGES[stage] };
+  const completedAt = new Date(createdAt.getTime() + demoDurationMs(stepMs));
+  const error = fault ? faultErrors[fault] : undefined;
+  if (error) return { status: "failed", progress: 100, completedAt, error };
+  return { status: "completed", progress: 100, completedAt };
+}
