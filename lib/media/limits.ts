@@ -87,8 +87,9 @@ export function typeProblem(
 }
 
 function formatMegabytes(bytes: number): string {
-  const mb = bytes / (1024 * 1024);
-  return Number.isInteger(mb) ? `${mb} MB` : `${mb.toFixed(1)} MB`;
+  // Rounded up: 15.01 MB over a 15 MB limit must not read "15.0 MB".
+  const tenths = Math.ceil((bytes / (1024 * 1024)) * 10) / 10;
+  return Number.isInteger(tenths) ? `${tenths} MB` : `${tenths.toFixed(1)} MB`;
 }
 
 /** Zero bytes, or more than the kind allows (`bytes` may be "more than the limit", unknown). */
@@ -221,11 +222,11 @@ export function checkProbe(kind: MediaKind, mime: string, probe: MediaProbe): st
 
 /** A display name from the browser's file name: no folders, no control characters, bounded. */
 export function cleanFileName(name: string | null | undefined): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-  const base = (name ?? "")
-    .split(/[\\/]/)
-    .pop()
-    ?.replace(/[\u0000-\u001f\u007f]/g, "")
+  const last = (name ?? "").split(/[\\/]/).pop() ?? "";
+  // Drop control characters (C0 and DEL): they have no place in a name shown on the page.
+  const base = Array.from(last)
+    .filter((char) => char.charCodeAt(0) > 0x1f && char !== "\u007f")
+    .join("")
     .trim();
   if (!base) return "upload";
   return base.length > 200 ? `${base.slice(0, 160)}…${base.slice(-39)}` : base;
