@@ -16,5 +16,7 @@ export default defineConfig({
     include: ["lib/**/*.test.ts", "app/**/*.test.ts"],
     environment: "node",
     testTimeout: 20_000,
+    // Task events log one JSON line each; show them only for failing tests.
+    silent: "passed-only",
   },
 });

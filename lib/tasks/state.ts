@@ -18,7 +18,8 @@ export function gatewayToRow(video: GatewayVideo, row?: TaskRow): Partial<TaskRo
         ...base,
         status: "completed",
         progress: 100,
-        startedAt: row?.startedAt ?? now,
+        // Seen straight from queued to completed: it started no later than it finished.
+        startedAt: row?.startedAt ?? video.completedAt ?? now,
         completedAt: video.completedAt ?? now,
       };
     case "failed": {

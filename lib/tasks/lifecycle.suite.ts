@@ -1,0 +1,248 @@
+import { createReadStream } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/**
+ * The whole life of a task, with real parts: the database (embedded, or the Postgres server
+ * named by `databaseUrl`), files on disk, the media route, and the demo gateway over HTTP.
+ * Run by lifecycle.pglite.test.ts and lifecycle.postgres.test.ts.
+ */
+
+const MEDIA = path.resolve(__dirname, "../../e2e/media");
+
+type Handler = (request: Request) => Promise<Response>;
+
+/** A node:http server that hands each request to `route` as a web Request, streaming back. */
+async function serve(route: (url: URL) => Handler | null, seen: string[]) {
+  const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
+    seen.push(`${req.method} ${url.pathname}`);
+    const handler = route(url);
+    if (!handler) {
+      res.writeHead(404).end();
+      return;
+    }
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (typeof value === "string") headers.set(name, value);
+    }
+    const hasBody = req.method !== "GET" && req.method !== "HEAD";
+    const request = new Request(url, {
+      method: req.method,
+      headers,
+      body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
+      // @ts-expect-error Node's fetch needs this for a streamed body.
+      duplex: "half",
+    });
+    const response = await handler(request);
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    if (response.body) Readable.fromWeb(response.body as never).pipe(res);
+    else res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { server, origin: `http://127.0.0.1:${port}` };
+}
+
+export function describeTaskLifecycle(name: string, databaseUrl: () => string | undefined) {
+  describe(`task lifecycle (${name})`, () => {
+    let origin = "";
+    let hangingOrigin = "";
+    const seen: string[] = [];
+    const hangingSeen: string[] = [];
+    const servers: Server[] = [];
+    // Loaded after the settings are in place: env() reads process.env once.
+    let tasksLib: typeof import("./index");
+    let mediaLib: typeof import("@/lib/media");
+    let storageLib: typeof import("@/lib/storage");
+
+    beforeAll(async () => {
+      process.env.DATA_DIR = await mkdtemp(path.join(tmpdir(), "wan-tasks-"));
+      process.env.DATABASE_URL = databaseUrl() ?? "";
+      process.env.POLL_INTERVAL_MS = "300";
+      process.env.DEMO_STEP_MS = "60";
+      process.env.VIDEO_API_TIMEOUT_MS = "800";
+      process.env.VIDEO_API_KEY = "";
+      process.env.VIDEO_API_BASE_URL = "";
+      tasksLib = await import("./index");
+      mediaLib = await import("@/lib/media");
+      storageLib = await import("@/lib/storage");
+      const demo = await import("@/lib/gateway/demo");
+      const mediaRoute = await import("@/app/api/media/[id]/route");
+
+      const app = await serve((url) => {
+        if (url.pathname.startsWith("/api/demo-gateway/")) {
+          return (request) => demo.routeDemoRequest(demo.demoGateway, request);
+        }
+        const media = /^\/api\/media\/([^/]+)$/.exec(url.pathname);
+        if (media) {
+          return (request) => mediaRoute.GET(request, { params: Promise.resolve({ id: media[1] }) });
+        }
+        return null;
+      }, seen);
+      origin = app.origin;
+      // A gateway that takes the create and never answers: the outcome is unknown.
+      const hanging = await serve(() => () => new Promise<Response>(() => {}), hangingSeen);
+      hangingOrigin = hanging.origin;
+      servers.push(app.server, hanging.server);
+    });
+
+    afterAll(async () => {
+      for (const server of servers) server.closeAllConnections();
+      await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    });
+
+    async function upload(kind: "first_frame" | "driving_audio" | "last_frame", file: string) {
+      return mediaLib.ingestUpload({
+        kind,
+        body: createReadStream(path.join(MEDIA, file)),
+        declaredName: file,
+      });
+    }
+
+    /** Polls like a viewer would, running deferred work (the result copy) to the end. */
+    async function pollUntilKept(id: string) {
+      for (let attempt = 0; attempt < 80; attempt++) {
+        const work: Promise<unknown>[] = [];
+        const row = await tasksLib.refreshTask(id, origin, (job) => work.push(job()));
+        await Promise.all(work);
+        if (row?.status === "failed") return row;
+        if (row?.status === "completed" && (await tasksLib.getTaskRow(id))?.resultKey) {
+          return tasksLib.getTaskRow(id);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`task ${id} did not finish`);
+    }
+
+    it("submits with signed media URLs, completes, and keeps the MP4 in our storage", async () => {
+      const frame = await upload("first_frame", "portrait.png");
+      const voice = await upload("driving_audio", "voice.mp3");
+      const row = await tasksLib.submitTask(
+        {
+          media: [
+            { type: "first_frame", mediaId: frame.id },
+            { type: "driving_audio", mediaId: voice.id },
+          ],
+          seconds: 4,
+          size: "720P",
+          prompt: "A portrait that speaks",
+        },
+        origin,
+      );
+      expect(row.status).toBe("queued");
+      expect(row.gatewayId).toMatch(/\S+/);
+      // The demo gateway fetched each media file itself, through the signed media route.
+      expect(seen).toContain(`GET /api/media/${frame.id}`);
+      expect(seen).toContain(`GET /api/media/${voice.id}`);
+
+      const done = await pollUntilKept(row.id);
+      expect(done?.status).toBe("completed");
+      expect(done?.progress).toBe(100);
+      expect(done?.startedAt).toBeInstanceOf(Date);
+      expect(done?.completedAt).toBeInstanceOf(Date);
+      const kept = await storageLib.getStorage().get(done?.resultKey ?? "", { start: 0, end: 7 });
+      const head = Buffer.concat(await kept?.body.toArray() ?? []);
+      expect(head.subarray(4, 8).toString("latin1")).toBe("ftyp");
+      expect(done?.resultBytes).toBeGreaterThan(1000);
+
+      const view = tasksLib.toTaskView(done!);
+      expect(view.videoUrl).toBe(`/api/tasks/${row.id}/video`);
+      expect(JSON.stringify(view)).not.toContain(row.gatewayId ?? "");
+    });
+
+    it("asks the gateway at most once per interval, however many viewers poll", async () => {
+      const frame = await upload("first_frame", "portrait.png");
+      const row = await tasksLib.submitTask(
+        { media: [{ type: "first_frame", mediaId: frame.id }], seconds: 5, size: "1080P" },
+        origin,
+      );
+      const path = `GET /api/demo-gateway/v1/videos/${row.gatewayId}`;
+      const before = seen.filter((line) => line === path).length;
+      // The create just stamped the row: 30 viewers within the interval cost no gateway call.
+      await Promise.all(
+        Array.from({ length: 30 }, () => tasksLib.refreshTask(row.id, origin, () => {})),
+      );
+      expect(seen.filter((line) => line === path).length - before).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      // After one interval, 30 concurrent viewers make exactly one call.
+      await Promise.all(
+        Array.from({ length: 30 }, () => tasksLib.refreshTask(row.id, origin, () => {})),
+      );
+      expect(seen.filter((line) => line === path).length - before).toBe(1);
+    });
+
+    it("shows a failed task in words (content moderation)", async () => {
+      const frame = await upload("first_frame", "portrait.png");
+      const row = await tasksLib.submitTask(
+        {
+          media: [{ type: "first_frame", mediaId: frame.id }],
+          seconds: 5,
+          size: "720P",
+          prompt: "[demo-fail:moderation]",
+        },
+        origin,
+      );
+      const done = await pollUntilKept(row.id);
+      expect(done?.status).toBe("failed");
+      const view = tasksLib.toTaskView(done!);
+      expect(view.error?.message).toMatch(/moderation|inappropriate/i);
+      expect(view.videoUrl).toBeNull();
+    });
+
+    it("refuses media ids it did not store, or stored for another slot, leaving no task", async () => {
+      const audio = await upload("driving_audio", "voice.wav");
+      const before = seen.length;
+      await expect(
+        tasksLib.submitTask(
+          { media: [{ type: "first_frame", mediaId: "not-ours-0000" }], seconds: 5, size: "720P" },
+          origin,
+        ),
+      ).rejects.toMatchObject({ code: "media_not_found", field: "first_frame" });
+      await expect(
+        tasksLib.submitTask(
+          { media: [{ type: "first_frame", mediaId: audio.id }], seconds: 5, size: "720P" },
+          origin,
+        ),
+      ).rejects.toMatchObject({ code: "media_wrong_kind", field: "first_frame" });
+      // Nothing reached the gateway.
+      expect(seen.slice(before).some((line) => line.startsWith("POST"))).toBe(false);
+    });
+
+    it("removes the row when the gateway refuses the create (quota), and says why", async () => {
+      const frame = await upload("first_frame", "portrait.png");
+      const error = await tasksLib
+        .submitTask(
+          {
+            media: [{ type: "first_frame", mediaId: frame.id }],
+            seconds: 5,
+            size: "720P",
+            prompt: "[demo-fail:quota]",
+          },
+          origin,
+        )
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(tasksLib.TaskError);
+      expect((error as Error).message).toMatch(/quota|credit|balance/i);
+    });
+
+    it("never resubmits a create whose outcome is unknown", async () => {
+      const frame = await upload("first_frame", "portrait.png");
+      const row = await tasksLib.submitTask(
+        { media: [{ type: "first_frame", mediaId: frame.id }], seconds: 5, size: "720P" },
+        hangingOrigin,
+      );
+      expect(row.status).toBe("submit_unknown");
+      expect(hangingSeen.filter((line) => line.startsWith("POST"))).toHaveLength(1);
+      const again = await tasksLib.refreshTask(row.id, hangingOrigin, () => {});
+      expect(again?.status).toBe("submit_unknown");
+      expect(hangingSeen.filter((line) => line.startsWith("POST"))).toHaveLength(1);
+      expect(tasksLib.toTaskView(again!).error?.message).toMatch(/not sent again/);
+    });
+  });
+}
