@@ -1,0 +1,320 @@
+import { readFileSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDemoGateway, routeDemoRequest } from "./handler";
+import { memoryDemoStore } from "./store";
+
+// The demo gateway's answers, checked through its Web Request/Response surface with a fake
+// clock, against a real media server on 127.0.0.1 (it downloads and sniffs what it is given).
+
+const KEY = "demo-key";
+const ROOT = "http://app.test/api/demo-gateway";
+const png = readFileSync(path.join(__dirname, "test-media/first-frame.png"));
+const media = path.join(process.cwd(), "e2e/media");
+
+const files: Record<string, { type: string; bytes: Buffer }> = {
+  "/frame.png": { type: "image/png", bytes: png },
+  "/fake.png": { type: "image/png", bytes: Buffer.from("this is not an image at all, just text") },
+  "/voice.wav": { type: "audio/wav", bytes: readFileSync(path.join(media, "voice.wav")) },
+  "/voice.mp3": { type: "audio/mpeg", bytes: readFileSync(path.join(media, "voice.mp3")) },
+  "/clip.mp4": { type: "video/mp4", bytes: readFileSync(path.join(media, "clip.mp4")) },
+};
+
+let mediaServer: http.Server;
+let mediaUrl = "";
+
+beforeAll(async () => {
+  mediaServer = http.createServer((req, res) => {
+    const file = files[req.url ?? ""];
+    if (!file) {
+      res.writeHead(404);
+      return res.end("missing");
+    }
+    res.writeHead(200, { "Content-Type": file.type });
+    res.end(file.bytes);
+  });
+  await new Promise<void>((resolve) => mediaServer.listen(0, "127.0.0.1", resolve));
+  mediaUrl = `http://127.0.0.1:${(mediaServer.address() as AddressInfo).port}`;
+});
+
+afterAll(() => new Promise<void>((resolve) => mediaServer.close(() => resolve())));
+
+function setup(stepMs = 1000) {
+  let clock = new Date("2026-03-01T12:00:00Z").getTime();
+  let ids = 0;
+  const gateway = createDemoGateway({
+    store: memoryDemoStore(),
+    apiKey: KEY,
+    stepMs,
+    now: () => new Date(clock),
+    newId: () => `task_${++ids}`,
+    media: { timeoutMs: 2000 },
+  });
+  const call = (
+    method: string,
+    pathname: string,
+    init: { body?: unknown; headers?: Record<string, string> } = {},
+  ) =>
+    routeDemoRequest(
+      gateway,
+      new Request(`${ROOT}${pathname}`, {
+        method,
+        headers: { Authorization: `Bearer ${KEY}`, ...init.headers },
+        body:
+          init.body === undefined
+            ? undefined
+            : typeof init.body === "string"
+              ? init.body
+              : JSON.stringify(init.body),
+      }),
+    );
+  return {
+    call,
+    create: (body: unknown) => call("POST", "/v1/videos", { body }),
+    advance: (ms: number) => {
+      clock += ms;
+    },
+  };
+}
+
+const body = (extra: Record<string, unknown> = {}) => ({
+  model: "wan2.7-i2v",
+  media: [{ type: "first_frame", url: `${mediaUrl}/frame.png` }],
+  seconds: "5",
+  size: "720P",
+  ...extra,
+});
+
+describe("demo gateway", () => {
+  it("refuses a missing or wrong key with shape 1", async () => {
+    const { call } = setup();
+    for (const headers of [{ Authorization: "" }, { Authorization: "Bearer nope" }]) {
+      const response = await call("POST", "/v1/videos", { body: body(), headers });
+      expect(response.status).toBe(401);
+      expect(await response.json()).toMatchObject({
+        error: { type: "new_api_error", code: "invalid_api_key" },
+      });
+    }
+    expect((await call("GET", "/v1/videos/x", { headers: { Authorization: "" } })).status).toBe(
+      401,
+    );
+  });
+
+  it("creates a queued task and moves it through the stages to completed", async () => {
+    const { create, call, advance } = setup();
+    const created = await create(body({ prompt: "a calm sea" }));
+    expect(created.status).toBe(200);
+    const video = await created.json();
+    expect(video).toEqual({
+      id: "task_1",
+      task_id: "task_1",
+      object: "video",
+      model: "wan2.7-i2v",
+      status: "queued",
+      progress: 0,
+      created_at: Date.parse("2026-03-01T12:00:00Z") / 1000,
+      seconds: "5",
+      size: "720P",
+    });
+    const seen: [string, number][] = [];
+    for (let i = 0; i < 5; i++) {
+      const current = await (await call("GET", "/v1/videos/task_1")).json();
+      seen.push([current.status, current.progress]);
+      advance(1000);
+    }
+    expect(seen).toEqual([
+      ["queued", 0],
+      ["in_progress", 10],
+      ["in_progress", 20],
+      ["in_progress", 30],
+      ["completed", 100],
+    ]);
+    const done = await (await call("GET", "/v1/videos/task_1")).json();
+    expect(done.completed_at).toBe(video.created_at + 4);
+    expect(done.metadata.url).toMatch(
+      /^http:\/\/app\.test\/api\/demo-gateway\/v1\/videos\/task_1\/content\?Expires=\d+$/,
+    );
+    expect(done.error).toBeUndefined();
+  });
+
+  it("answers task_not_exist for an unknown id, on retrieve and on content", async () => {
+    const { call } = setup();
+    for (const pathname of ["/v1/videos/nope", "/v1/videos/nope/content"]) {
+      const response = await call("GET", pathname);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        code: "task_not_exist",
+        message: "task_not_exist",
+        data: null,
+      });
+    }
+  });
+
+  it("refuses invalid bodies with 400 invalid_request (shape 2)", async () => {
+    const { create } = setup();
+    const cases: [unknown, RegExp][] = [
+      ["{not json", /not valid JSON/],
+      [body({ seconds: 5 }), /seconds must be a string/],
+      [body({ seconds: "20" }), /from "2" to "15"/],
+      [body({ size: "4K" }), /size must be one of/],
+      [body({ model: "sora-2" }), /model must be/],
+      [body({ prompt: "x".repeat(801) }), /at most 800/],
+      [
+        body({
+          media: [
+            { type: "first_clip", url: `${mediaUrl}/clip.mp4` },
+            { type: "driving_audio", url: `${mediaUrl}/voice.wav` },
+          ],
+        }),
+        /not supported/,
+      ],
+      [body({ prompt: "[demo-fail:nonsense]" }), /Unknown demo fault/],
+    ];
+    for (const [payload, message] of cases) {
+      const response = await create(payload);
+      expect(response.status).toBe(400);
+      const answer = await response.json();
+      expect(answer.code).toBe("invalid_request");
+      expect(answer.data).toBeNull();
+      expect(answer.message).toMatch(message);
+    }
+  });
+
+  it("downloads every media URL and refuses what it cannot fetch or does not recognise", async () => {
+    const { create } = setup();
+    const cases: [unknown, RegExp][] = [
+      [
+        body({ media: [{ type: "first_frame", url: `${mediaUrl}/missing.png` }] }),
+        /first frame could not be downloaded.*HTTP 404/,
+      ],
+      [
+        body({ media: [{ type: "first_frame", url: "http://127.0.0.1:1/x.png" }] }),
+        /first frame could not be downloaded.*connection failed/,
+      ],
+      [
+        body({ media: [{ type: "first_frame", url: `${mediaUrl}/fake.png` }] }),
+        /first frame is not a JPEG, PNG, BMP or WEBP file/,
+      ],
+      [
+        body({
+          media: [
+            { type: "first_frame", url: `${mediaUrl}/frame.png` },
+            { type: "driving_audio", url: `${mediaUrl}/frame.png` },
+          ],
+        }),
+        /driving audio is not a WAV or MP3 file \(its bytes look like image\/png\)/,
+      ],
+      [
+        body({ media: [{ type: "first_clip", url: `${mediaUrl}/voice.mp3` }] }),
+        /first clip is not a MP4 or MOV file/,
+      ],
+    ];
+    for (const [payload, message] of cases) {
+      const response = await create(payload);
+      expect(response.status).toBe(400);
+      const answer = await response.json();
+      expect(answer.code).toBe("ali_api_error");
+      expect(answer.message).toMatch(/^InvalidParameter: /);
+      expect(answer.message).toMatch(message);
+    }
+  });
+
+  it("accepts real WAV, MP3 and MP4 bytes in their slots", async () => {
+    const { create } = setup();
+    const withAudio = (file: string) =>
+      body({
+        media: [
+          { type: "first_frame", url: `${mediaUrl}/frame.png` },
+          { type: "driving_audio", url: `${mediaUrl}/${file}` },
+        ],
+      });
+    expect((await create(withAudio("voice.wav"))).status).toBe(200);
+    expect((await create(withAudio("voice.mp3"))).status).toBe(200);
+    const clip = body({
+      media: [
+        { type: "first_clip", url: `${mediaUrl}/clip.mp4` },
+        { type: "last_frame", url: `${mediaUrl}/frame.png` },
+      ],
+    });
+    expect((await create(clip)).status).toBe(200);
+    expect((await create({ model: "wan2.7-i2v", image: `${mediaUrl}/frame.png` })).status).toBe(
+      200,
+    );
+  });
+
+  it.each([
+    ["quota", 402, "insufficient_user_quota", undefined],
+    ["rate-limit", 429, "rate_limit_exceeded", "2"],
+    ["unavailable", 503, "service_unavailable", undefined],
+  ])(
+    "[demo-fail:%s] refuses the create with %i (shape 1)",
+    async (fault, status, code, retryAfter) => {
+      const { create, call } = setup();
+      const response = await create(body({ prompt: `sunset [demo-fail:${fault}]` }));
+      expect(response.status).toBe(status);
+      expect(response.headers.get("retry-after") ?? undefined).toBe(retryAfter);
+      expect(await response.json()).toMatchObject({ error: { code, type: "new_api_error" } });
+      expect((await call("GET", "/v1/videos/task_1")).status).toBe(400);
+    },
+  );
+
+  it.each([
+    ["moderation", "DataInspectionFailed: Output data may contain inappropriate content."],
+    ["invalid", "InvalidParameter: The first frame could not be used to generate a video."],
+  ])("[demo-fail:%s] runs, then fails with ali_api_error", async (fault, message) => {
+    const { create, call, advance } = setup();
+    await create(body({ prompt: `[demo-fail:${fault}] sunset` }));
+    advance(2000);
+    expect((await (await call("GET", "/v1/videos/task_1")).json()).status).toBe("in_progress");
+    advance(2000);
+    const failed = await (await call("GET", "/v1/videos/task_1")).json();
+    expect(failed).toMatchObject({ status: "failed", error: { code: "ali_api_error", message } });
+    expect(failed.metadata).toBeUndefined();
+    const content = await call("GET", "/v1/videos/task_1/content");
+    expect(content.status).toBe(400);
+  });
+
+  it("serves the finished MP4 with ranges, refuses it before completion", async () => {
+    const { create, call, advance } = setup();
+    await create(body({ size: "1080P" }));
+    const early = await call("GET", "/v1/videos/task_1/content");
+    expect(early.status).toBe(400);
+    expect(await early.json()).toMatchObject({
+      error: { message: expect.stringMatching(/not ready/) },
+    });
+    advance(4000);
+    const full = await call("GET", "/v1/videos/task_1/content");
+    expect(full.status).toBe(200);
+    expect(full.headers.get("content-type")).toBe("video/mp4");
+    expect(full.headers.get("accept-ranges")).toBe("bytes");
+    const bytes = Buffer.from(await full.arrayBuffer());
+    expect(bytes.subarray(4, 8).toString()).toBe("ftyp");
+    const part = await call("GET", "/v1/videos/task_1/content", {
+      headers: { Range: "bytes=100-199" },
+    });
+    expect(part.status).toBe(206);
+    expect(part.headers.get("content-range")).toBe(`bytes 100-199/${bytes.length}`);
+    expect(Buffer.from(await part.arrayBuffer())).toEqual(bytes.subarray(100, 200));
+    const beyond = await call("GET", "/v1/videos/task_1/content", {
+      headers: { Range: `bytes=${bytes.length}-` },
+    });
+    expect(beyond.status).toBe(416);
+  });
+
+  it("[demo-fail:content] completes, but the content answers 502 (shape 3)", async () => {
+    const { create, call, advance } = setup();
+    await create(body({ prompt: "[demo-fail:content]" }));
+    advance(4000);
+    expect((await (await call("GET", "/v1/videos/task_1")).json()).status).toBe("completed");
+    const content = await call("GET", "/v1/videos/task_1/content");
+    expect(content.status).toBe(502);
+    expect(await content.json()).toEqual({
+      error: {
+        message: "The result link has expired; the video can no longer be downloaded.",
+        type: "upstream_error",
+      },
+    });
+  });
+});
