@@ -169,7 +169,8 @@ export class StudioPage {
   async generate(): Promise<string> {
     await expect(this.generateButton).toBeEnabled();
     await this.generateButton.click();
-    await this.page.waitForURL(/[?&]task=[^&]+/);
+    // The URL changes once the server action answers; an error would show as an alert instead.
+    await expect(this.page).toHaveURL(/[?&]task=[^&]+/, { timeout: 15_000 });
     const taskId = new URL(this.page.url()).searchParams.get("task");
     expect(taskId).toBeTruthy();
     return taskId as string;
