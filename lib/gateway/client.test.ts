@@ -666,6 +666,7 @@ describe("describeFailure", () => {
     ["task_not_exist", "", /no longer knows/],
     ["expired", "", /expired/],
     ["unknown", "", /expired or its status/],
+    ["cancelled", "", /cancelled/],
     ["something_else", "whatever <b>", /could not be generated/],
   ])("%s / %s", (code, message, expected) => {
     expect(describeFailure(code, message)).toMatch(expected);

@@ -69,7 +69,7 @@ export function isGatewayError(error: unknown): error is GatewayError {
 }
 
 /** What a failure is about, whatever vocabulary named it (our code, upstream code, HTTP status). */
-type FailureKind = GatewayErrorCode | "expired" | "unknown";
+type FailureKind = GatewayErrorCode | "expired" | "cancelled" | "unknown";
 
 /** Classify an HTTP answer from the gateway: status first, then the upstream code and message. */
 export function classifyFailure(
@@ -107,6 +107,7 @@ function kindOf(code: string, message: string): FailureKind {
   }
   if (/timeout|timed_out/.test(lower)) return "timeout:gateway";
   if (/expired|^unknown$/.test(lower)) return "expired";
+  if (/cancel/.test(lower)) return "cancelled";
   if (/InvalidParameter|invalid|validation|bad_request/i.test(text)) return "rejected:gateway";
   if (/unavailable|overload|server_error|upstream_error|bad_gateway/.test(lower)) {
     return "unavailable:gateway";
@@ -155,6 +156,8 @@ export function describeFailure(code: string, message = ""): string {
       return "The video service no longer knows this task; it may have expired.";
     case "expired":
       return "The task expired or its status could not be determined. Generate it again.";
+    case "cancelled":
+      return "The task was cancelled before it finished. Generate it again.";
     case "bad_response:gateway":
       return "The video service sent an answer we could not read. Try again later.";
     case "aborted:gateway":
