@@ -107,7 +107,7 @@ test.describe("form fields", () => {
     await expect(studio.resolutionOption("720P")).not.toBeChecked();
   });
 
-  test("demo mode is announced when no API key is set", async ({ page }) => {
-    await expect(page.getByText(/Demo mode/).first()).toBeVisible();
+  test("demo mode is announced when no API key is set", async ({ studio }) => {
+    await expect(studio.page.getByText(/Demo mode/)).toBeVisible();
   });
 });
