@@ -4,11 +4,7 @@ import { headers } from "next/headers";
 import { originOf } from "@/lib/http/origin";
 import { submitTask, TaskError } from "@/lib/tasks";
 import { logEvent } from "@/lib/tasks/log";
-import {
-  fieldErrorsOf,
-  type SubmitVideoResult,
-  videoRequestSchema,
-} from "@/lib/video-request";
+import { fieldErrorsOf, type SubmitVideoResult, videoRequestSchema } from "@/lib/video-request";
 
 export type { SubmitVideoResult };
 

@@ -12,13 +12,13 @@ export default function StudioPage() {
     <main className="mx-auto flex max-w-6xl flex-col gap-8 px-4 py-8 sm:px-6">
       <header className="flex flex-wrap items-center justify-between gap-3">
         <div>
-          <h1 className="font-bold text-2xl tracking-tight">wan-studio</h1>
+          <h1 className="text-2xl font-bold tracking-tight">wan-studio</h1>
           <p className="text-ink-soft text-sm">
             Image-to-video with wan2.7-i2v: a first frame, a last frame, an opening clip or a voice.
           </p>
         </div>
         {demo ? (
-          <p className="rounded-full bg-warning-soft px-3 py-1 font-medium text-sm text-warning">
+          <p className="bg-warning-soft text-warning rounded-full px-3 py-1 text-sm font-medium">
             Demo mode: videos come from the built-in demo gateway, nothing is billed.
           </p>
         ) : null}

@@ -158,8 +158,8 @@ export const videoRequestSchema = z
       .string()
       .trim()
       .max(PROMPT_MAX, `Keep the prompt within ${PROMPT_MAX} characters.`)
-      .optional()
-      .transform((prompt) => (prompt ? prompt : undefined)),
+      .transform((prompt) => prompt || undefined)
+      .optional(),
   })
   .superRefine((request, ctx) => {
     const kinds = request.media.map((ref) => ref.type);
@@ -209,7 +209,10 @@ export function formatSeconds(totalSeconds: number): string {
  * With a first clip, `seconds` is the total length, clip included: a total shorter than the
  * clip cannot be made. Returns the sentence to show, or null.
  */
-export function clipDurationProblem(seconds: number, clipSeconds: number | undefined): string | null {
+export function clipDurationProblem(
+  seconds: number,
+  clipSeconds: number | undefined,
+): string | null {
   if (clipSeconds === undefined || !Number.isFinite(seconds)) return null;
   const needed = Math.min(SECONDS_MAX, Math.ceil(clipSeconds));
   if (seconds >= needed) return null;

@@ -14,7 +14,7 @@ export function DurationField({ value, onChange, error, note }: DurationFieldPro
   const noteId = useId();
   return (
     <div className="flex flex-col gap-1">
-      <label htmlFor={id} className="font-semibold text-sm">
+      <label htmlFor={id} className="text-sm font-semibold">
         Duration (seconds)
       </label>
       <div className="flex items-center gap-3">
@@ -29,7 +29,7 @@ export function DurationField({ value, onChange, error, note }: DurationFieldPro
           onChange={(event) => onChange(event.target.value)}
           aria-invalid={error ? true : undefined}
           aria-describedby={noteId}
-          className="w-24 rounded-md border border-ink/15 bg-paper-raised px-2 py-1.5 tabular-nums focus:outline-none focus:ring-2 focus:ring-accent"
+          className="border-ink/15 bg-paper-raised focus:ring-accent w-24 rounded-md border px-2 py-1.5 tabular-nums focus:ring-2 focus:outline-none"
         />
         <input
           type="range"
@@ -40,7 +40,7 @@ export function DurationField({ value, onChange, error, note }: DurationFieldPro
           step={1}
           value={Number(value) || SECONDS_MIN}
           onChange={(event) => onChange(event.target.value)}
-          className="flex-1 accent-accent"
+          className="accent-accent flex-1"
         />
       </div>
       <p id={noteId} className={`text-xs ${error ? "text-danger" : "text-ink-soft"}`}>

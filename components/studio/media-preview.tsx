@@ -22,7 +22,7 @@ export function MediaPreview({ kind, slot }: { kind: MediaKind; slot: Filled }) 
         <img
           src={slot.previewUrl}
           alt={`${name} preview`}
-          className="max-h-40 w-full rounded-md bg-paper-sunk object-contain"
+          className="bg-paper-sunk max-h-40 w-full rounded-md object-contain"
         />
       )}
       {category === "audio" && (
@@ -30,19 +30,13 @@ export function MediaPreview({ kind, slot }: { kind: MediaKind; slot: Filled }) 
         <audio controls src={slot.previewUrl} className="w-full" />
       )}
       {category === "video" && (
-        // biome-ignore lint/a11y/useMediaCaption: a person's own clip, previewed before upload
-        <video
-          controls
-          muted
-          src={slot.previewUrl}
-          className="max-h-40 w-full rounded-md bg-ink"
-        />
+        <video controls muted src={slot.previewUrl} className="bg-ink max-h-40 w-full rounded-md" />
       )}
       <figcaption className="flex justify-between gap-2 text-xs">
         <span className="truncate font-medium" title={name}>
           {name}
         </span>
-        <span className="shrink-0 text-ink-faint tabular-nums">{details(slot)}</span>
+        <span className="text-ink-faint shrink-0 tabular-nums">{details(slot)}</span>
       </figcaption>
     </figure>
   );

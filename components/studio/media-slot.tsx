@@ -39,7 +39,8 @@ export function MediaSlot(props: MediaSlotProps) {
     noKeyboard: true,
     noClick: true,
     onDropAccepted: ([file]) => onFile(kind, file),
-    onDropRejected: ([rejection]: FileRejection[]) => onRefuse(kind, rejectionMessage(kind, rejection)),
+    onDropRejected: ([rejection]: FileRejection[]) =>
+      onRefuse(kind, rejectionMessage(kind, rejection)),
   });
 
   const filled = slot.status === "uploading" || slot.status === "ready";
@@ -60,7 +61,7 @@ export function MediaSlot(props: MediaSlotProps) {
       } as Parameters<typeof getRootProps>[0])}
     >
       <div className="flex flex-col">
-        <label htmlFor={inputId} className="font-semibold text-sm">
+        <label htmlFor={inputId} className="text-sm font-semibold">
           {label}
         </label>
         <span className="text-ink-faint text-xs">
@@ -103,10 +104,10 @@ export function MediaSlot(props: MediaSlotProps) {
           disabled={disabled}
           className={`flex min-h-24 flex-col items-center justify-center rounded-lg border-2 border-dashed px-3 py-4 text-center text-sm transition ${
             disabled
-              ? "cursor-not-allowed border-ink/10 text-ink-faint"
+              ? "border-ink/10 text-ink-faint cursor-not-allowed"
               : isDragActive
-                ? "cursor-copy border-accent text-accent-strong"
-                : "cursor-pointer border-ink/15 text-ink-soft hover:border-accent/60 hover:bg-accent-soft/40"
+                ? "border-accent text-accent-strong cursor-copy"
+                : "border-ink/15 text-ink-soft hover:border-accent/60 hover:bg-accent-soft/40 cursor-pointer"
           }`}
         >
           {disabled
@@ -121,7 +122,7 @@ export function MediaSlot(props: MediaSlotProps) {
         {blockedReason ?? hint}
       </p>
       {error ? (
-        <p role="alert" className="rounded-md bg-danger-soft px-2 py-1 text-danger text-sm">
+        <p role="alert" className="bg-danger-soft text-danger rounded-md px-2 py-1 text-sm">
           {error}
         </p>
       ) : null}

@@ -1,7 +1,15 @@
 import { useId } from "react";
 import { PROMPT_MAX } from "@/lib/video-request";
 
-export function PromptField({ value, onChange, error }: { value: string; onChange: (value: string) => void; error?: string }) {
+export function PromptField({
+  value,
+  onChange,
+  error,
+}: {
+  value: string;
+  onChange: (value: string) => void;
+  error?: string;
+}) {
   const id = useId();
   const counterId = useId();
   const over = value.length > PROMPT_MAX;
@@ -14,7 +22,10 @@ export function PromptField({ value, onChange, error }: { value: string; onChang
           </label>{" "}
           <span className="text-ink-faint">(optional)</span>
         </span>
-        <span id={counterId} className={`text-xs tabular-nums ${over ? "text-danger" : "text-ink-faint"}`}>
+        <span
+          id={counterId}
+          className={`text-xs tabular-nums ${over ? "text-danger" : "text-ink-faint"}`}
+        >
           {value.length} / {PROMPT_MAX}
         </span>
       </div>
@@ -26,7 +37,7 @@ export function PromptField({ value, onChange, error }: { value: string; onChang
         aria-invalid={over || error ? true : undefined}
         aria-describedby={counterId}
         placeholder="The portrait slowly turns towards the camera and smiles."
-        className="resize-y rounded-md border border-ink/15 bg-paper-raised px-3 py-2 text-sm focus:outline-none focus:ring-2 focus:ring-accent"
+        className="border-ink/15 bg-paper-raised focus:ring-accent resize-y rounded-md border px-3 py-2 text-sm focus:ring-2 focus:outline-none"
       />
       {error ? <p className="text-danger text-xs">{error}</p> : null}
     </div>

@@ -3,18 +3,24 @@ import { sizes, type VideoSize } from "@/lib/video-request";
 
 const details: Record<VideoSize, string> = { "720P": "HD, faster", "1080P": "Full HD" };
 
-export function ResolutionField({ value, onChange }: { value: VideoSize; onChange: (size: VideoSize) => void }) {
+export function ResolutionField({
+  value,
+  onChange,
+}: {
+  value: VideoSize;
+  onChange: (size: VideoSize) => void;
+}) {
   const legendId = useId();
   return (
     <div className="flex flex-col gap-1">
-      <span id={legendId} className="font-semibold text-sm">
+      <span id={legendId} className="text-sm font-semibold">
         Resolution
       </span>
       <div role="radiogroup" aria-labelledby={legendId} className="flex gap-2">
         {sizes.map((size) => (
           <label
             key={size}
-            className={`flex cursor-pointer items-center gap-2 rounded-md border px-3 py-1.5 text-sm has-focus-visible:ring-2 has-focus-visible:ring-accent ${
+            className={`has-focus-visible:ring-accent flex cursor-pointer items-center gap-2 rounded-md border px-3 py-1.5 text-sm has-focus-visible:ring-2 ${
               value === size ? "border-accent bg-accent-soft" : "border-ink/15 bg-paper-raised"
             }`}
           >

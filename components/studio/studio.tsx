@@ -1,7 +1,7 @@
 "use client";
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { type FormEvent, useMemo, useRef, useState, useTransition } from "react";
+import { type FormEvent, useRef, useState, useTransition } from "react";
 import {
   clipDurationProblem,
   durationNote,
@@ -52,7 +52,8 @@ export function Studio({ pollMs, submit }: StudioProps) {
 
   const seconds = secondsText.trim() === "" ? Number.NaN : Number(secondsText);
   const input = { media, seconds, size, prompt };
-  const parsed = useMemo(() => videoRequestSchema.safeParse(input), [JSON.stringify(input)]);
+  // Cheap enough to run on every render: the same rulebook the server action runs.
+  const parsed = videoRequestSchema.safeParse(input);
   const fieldErrors: FieldErrors = parsed.success ? {} : fieldErrorsOf(parsed.error);
   const readyProbe = (kind: "first_clip" | "driving_audio") => {
     const slot = slots[kind];
@@ -84,7 +85,10 @@ export function Studio({ pollMs, submit }: StudioProps) {
           setFailure(result.error);
         }
       } catch {
-        setFailure({ code: "network", message: "Could not reach the server. Check the connection and try again." });
+        setFailure({
+          code: "network",
+          message: "Could not reach the server. Check the connection and try again.",
+        });
       } finally {
         sending.current = false;
       }
@@ -97,7 +101,10 @@ export function Studio({ pollMs, submit }: StudioProps) {
     <div className="grid gap-8 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
       <form onSubmit={onSubmit} noValidate className="flex flex-col gap-6" aria-label="New video">
         <section aria-labelledby="inputs-heading" className="flex flex-col gap-3">
-          <h2 id="inputs-heading" className="font-semibold text-ink-soft text-sm uppercase tracking-wide">
+          <h2
+            id="inputs-heading"
+            className="text-ink-soft text-sm font-semibold tracking-wide uppercase"
+          >
             Inputs
           </h2>
           <div className="grid gap-3 sm:grid-cols-2">
@@ -107,7 +114,9 @@ export function Studio({ pollMs, submit }: StudioProps) {
                 kind={kind}
                 slot={slots[kind]}
                 blockedReason={slotBlockReason(kind, chosen)}
-                fieldError={serverFieldError(kind) ?? (media.length > 0 ? fieldErrors[kind]?.[0] : undefined)}
+                fieldError={
+                  serverFieldError(kind) ?? (media.length > 0 ? fieldErrors[kind]?.[0] : undefined)
+                }
                 hint={hints[kind]}
                 onFile={add}
                 onRefuse={refuse}
@@ -118,7 +127,10 @@ export function Studio({ pollMs, submit }: StudioProps) {
         </section>
 
         <section aria-labelledby="settings-heading" className="flex flex-col gap-4">
-          <h2 id="settings-heading" className="font-semibold text-ink-soft text-sm uppercase tracking-wide">
+          <h2
+            id="settings-heading"
+            className="text-ink-soft text-sm font-semibold tracking-wide uppercase"
+          >
             Settings
           </h2>
           <div className="grid gap-4 sm:grid-cols-2">
@@ -136,20 +148,23 @@ export function Studio({ pollMs, submit }: StudioProps) {
         <div className="flex flex-col gap-2">
           <GenerateButton pending={pending} blockedReason={blockedReason} />
           {failure ? (
-            <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-danger text-sm">
+            <p role="alert" className="bg-danger-soft text-danger rounded-md px-3 py-2 text-sm">
               {failure.message}
             </p>
           ) : null}
         </div>
       </form>
 
-      <aside aria-label="Result" className="flex flex-col gap-4 rounded-xl border border-ink/10 bg-paper-raised p-5 shadow-sm lg:sticky lg:top-6 lg:self-start">
+      <aside
+        aria-label="Result"
+        className="border-ink/10 bg-paper-raised flex flex-col gap-4 rounded-xl border p-5 shadow-sm lg:sticky lg:top-6 lg:self-start"
+      >
         {taskId ? (
           <TaskPanel key={taskId} taskId={taskId} pollMs={pollMs} />
         ) : (
           <p className="text-ink-soft text-sm">
-            Your video appears here. Drop a first frame (or a first clip), choose a duration and press
-            Generate.
+            Your video appears here. Drop a first frame (or a first clip), choose a duration and
+            press Generate.
           </p>
         )}
       </aside>

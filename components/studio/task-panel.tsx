@@ -7,7 +7,8 @@ import { VideoPlayer } from "./video-player";
 const stageNotes: Partial<Record<TaskView["status"], string>> = {
   submitting: "Sending the request to the gateway.",
   queued: "Waiting for a slot on the model. This usually takes under a minute.",
-  in_progress: "The model is making the video. Most take 1 to 5 minutes; you can leave this page and come back.",
+  in_progress:
+    "The model is making the video. Most take 1 to 5 minutes; you can leave this page and come back.",
 };
 
 function elapsedOf(task: TaskView, now: number): number {
@@ -30,7 +31,7 @@ export function TaskPanel({ taskId, pollMs }: { taskId: string; pollMs: number }
   }
   if (!task) {
     return (
-      <p role="status" className="rounded-md bg-danger-soft px-3 py-2 text-danger text-sm">
+      <p role="status" className="bg-danger-soft text-danger rounded-md px-3 py-2 text-sm">
         {error?.message ?? "This task could not be loaded."}
       </p>
     );
@@ -38,23 +39,29 @@ export function TaskPanel({ taskId, pollMs }: { taskId: string; pollMs: number }
 
   const label = stateLabels[task.status];
   const tone =
-    task.status === "completed" ? "text-success" : task.error ? "text-danger" : "text-accent-strong";
+    task.status === "completed"
+      ? "text-success"
+      : task.error
+        ? "text-danger"
+        : "text-accent-strong";
   return (
     <section aria-labelledby="task-heading" className="flex flex-col gap-4">
       <h2 id="task-heading" className="sr-only">
         Current video
       </h2>
       <div role="status" aria-live="polite" className="flex flex-col gap-1">
-        <p className={`font-semibold text-lg ${tone}`}>
+        <p className={`text-lg font-semibold ${tone}`}>
           {label}
-          <span className="font-normal text-ink-faint tabular-nums" aria-hidden="true">
+          <span className="text-ink-faint font-normal tabular-nums" aria-hidden="true">
             {" · "}
             {formatElapsed(elapsedOf(task, now))}
           </span>
         </p>
         {running ? <StageBar progress={task.progress} /> : null}
-        {stageNotes[task.status] ? <p className="text-ink-soft text-sm">{stageNotes[task.status]}</p> : null}
-        {task.notice ? <p className="text-sm text-warning">{task.notice}</p> : null}
+        {stageNotes[task.status] ? (
+          <p className="text-ink-soft text-sm">{stageNotes[task.status]}</p>
+        ) : null}
+        {task.notice ? <p className="text-warning text-sm">{task.notice}</p> : null}
         {task.error ? <p className="text-danger text-sm">{task.error.message}</p> : null}
       </div>
       {task.status === "completed" && task.videoUrl && task.downloadUrl ? (
@@ -65,7 +72,7 @@ export function TaskPanel({ taskId, pollMs }: { taskId: string; pollMs: number }
         />
       ) : null}
       {error && !isTerminal(task.status) ? (
-        <p className="text-sm text-warning">Lost contact with the server; retrying…</p>
+        <p className="text-warning text-sm">Lost contact with the server; retrying…</p>
       ) : null}
     </section>
   );
@@ -80,9 +87,12 @@ function StageBar({ progress }: { progress: number }) {
       aria-valuemin={0}
       aria-valuemax={100}
       aria-valuenow={progress}
-      className="h-1.5 overflow-hidden rounded-full bg-paper-sunk"
+      className="bg-paper-sunk h-1.5 overflow-hidden rounded-full"
     >
-      <div className="h-full bg-accent transition-[width] duration-700" style={{ width: `${Math.max(4, progress)}%` }} />
+      <div
+        className="bg-accent h-full transition-[width] duration-700"
+        style={{ width: `${Math.max(4, progress)}%` }}
+      />
     </div>
   );
 }

@@ -46,7 +46,12 @@ export function uploadFile(
       if (xhr.status >= 200 && xhr.status < 300 && body?.media) return resolve(body.media);
       reject(new UploadError(body?.error?.message ?? `The upload failed (HTTP ${xhr.status}).`));
     };
-    xhr.onerror = () => reject(new UploadError("The upload was interrupted. Check the connection and drop the file again."));
+    xhr.onerror = () =>
+      reject(
+        new UploadError(
+          "The upload was interrupted. Check the connection and drop the file again.",
+        ),
+      );
     xhr.onabort = () => reject(new UploadError("Upload cancelled.", true));
     xhr.send(file);
   });

@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { type MediaKind, type MediaRef, mediaKinds } from "@/lib/video-request";
-import { type UploadedMedia, UploadError, uploadFile } from "./upload";
+import { UploadError, type UploadedMedia, uploadFile } from "./upload";
 
 export type SlotState =
   | { status: "empty" }
@@ -54,7 +54,9 @@ export function useMediaSlots() {
         if (!isCurrent()) return;
         setSlots((current) => {
           const slot = current[kind];
-          return slot.status === "uploading" ? { ...current, [kind]: { ...slot, sent, total } } : current;
+          return slot.status === "uploading"
+            ? { ...current, [kind]: { ...slot, sent, total } }
+            : current;
         });
       });
       replace(kind, {

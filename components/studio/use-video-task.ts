@@ -16,7 +16,8 @@ export function useVideoTask(taskId: string | null, pollMs: number) {
     queryKey: ["task", taskId],
     queryFn: () => fetchJson<TaskView>(`/api/tasks/${encodeURIComponent(taskId ?? "")}`),
     enabled: taskId !== null,
-    retry: (failures, error) => !(error instanceof ApiError && error.status === 404) && failures < 3,
+    retry: (failures, error) =>
+      !(error instanceof ApiError && error.status === 404) && failures < 3,
     refetchInterval: (query) => {
       const task = query.state.data;
       if (task && isTerminal(task.status)) return false;

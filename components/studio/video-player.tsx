@@ -1,4 +1,12 @@
-export function VideoPlayer({ src, downloadUrl, title }: { src: string; downloadUrl: string; title: string }) {
+export function VideoPlayer({
+  src,
+  downloadUrl,
+  title,
+}: {
+  src: string;
+  downloadUrl: string;
+  title: string;
+}) {
   return (
     <div className="flex flex-col gap-3">
       {/* biome-ignore lint/a11y/useMediaCaption: generated footage has no speech track to caption */}
@@ -8,16 +16,16 @@ export function VideoPlayer({ src, downloadUrl, title }: { src: string; download
         preload="metadata"
         src={src}
         aria-label="Generated video"
-        className="aspect-video w-full rounded-lg bg-ink"
+        className="bg-ink aspect-video w-full rounded-lg"
       />
       <div className="flex items-center justify-between gap-3">
-        <span className="truncate text-ink-soft text-sm" title={title}>
+        <span className="text-ink-soft truncate text-sm" title={title}>
           {title}
         </span>
         <a
           href={downloadUrl}
           download
-          className="shrink-0 rounded-md border border-accent px-3 py-1.5 font-medium text-accent text-sm hover:bg-accent-soft"
+          className="border-accent text-accent hover:bg-accent-soft shrink-0 rounded-md border px-3 py-1.5 text-sm font-medium"
         >
           Download
         </a>

@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, real, text, timestamp } from "drizzle-orm/pg-core";
 import type { MediaKind, MediaRef, VideoSize } from "@/lib/video-request";
 
 /** What the upload route learned from the stored bytes. */
@@ -47,6 +47,8 @@ export const tasks = pgTable(
     size: text("size").$type<VideoSize>().notNull(),
     prompt: text("prompt"),
     media: jsonb("media").$type<MediaRef[]>().notNull(),
+    /** The media kinds in a fixed order, e.g. "first_frame+driving_audio", for filtering. */
+    combination: text("combination").notNull().default(""),
     errorCode: text("error_code"),
     errorMessage: text("error_message"),
     /** Consecutive polls that answered `unknown` (bounded, then surfaced). */
@@ -59,8 +61,17 @@ export const tasks = pgTable(
     /** Where the finished MP4 is kept in our storage; null until copied. */
     resultKey: text("result_key"),
     resultBytes: integer("result_bytes"),
+    /** Length of the kept video, probed from its bytes. */
+    resultSeconds: real("result_seconds"),
+    /** A JPEG frame of the result for the history, when one could be made. */
+    posterKey: text("poster_key"),
   },
-  (table) => [index("tasks_created_at_idx").on(table.createdAt)],
+  (table) => [
+    // History: newest first, optionally by state; keyset pagination on (created_at, id).
+    index("tasks_created_at_idx").on(table.createdAt, table.id),
+    index("tasks_status_created_at_idx").on(table.status, table.createdAt),
+    index("tasks_combination_created_at_idx").on(table.combination, table.createdAt),
+  ],
 );
 
 /** The demo gateway's own tasks: its state survives restarts like a real gateway's. */

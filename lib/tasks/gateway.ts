@@ -2,8 +2,24 @@ import "server-only";
 import { env, gatewayConfig } from "@/lib/env";
 import { createGatewayClient, type GatewayClient } from "@/lib/gateway";
 
-/** The gateway client for a request arriving at `origin` (the demo gateway lives there). */
-export function gatewayFor(origin: string): GatewayClient {
+/**
+ * The gateway client for a request arriving at `origin` (the demo gateway lives there).
+ * `poll` is for reads made while a viewer waits: one retry and a short timeout, because the
+ * next poll is the real retry and a status request must not hang for minutes.
+ */
+export function gatewayFor(
+  origin: string,
+  use: "submit" | "poll" | "copy" = "submit",
+): GatewayClient {
   const { baseUrl, apiKey } = gatewayConfig(origin);
-  return createGatewayClient({ baseUrl, apiKey, timeoutMs: env().VIDEO_API_TIMEOUT_MS });
+  const timeoutMs = env().VIDEO_API_TIMEOUT_MS;
+  if (use === "poll") {
+    return createGatewayClient({
+      baseUrl,
+      apiKey,
+      timeoutMs: Math.min(timeoutMs, 10_000),
+      retries: 1,
+    });
+  }
+  return createGatewayClient({ baseUrl, apiKey, timeoutMs });
 }

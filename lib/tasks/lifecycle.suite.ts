@@ -15,6 +15,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const MEDIA = path.resolve(__dirname, "../../e2e/media");
 
+function must<T>(value: T | null | undefined): T {
+  if (value == null) throw new Error("expected a value");
+  return value;
+}
+
 type Handler = (request: Request) => Promise<Response>;
 
 /** A node:http server that hands each request to `route` as a web Request, streaming back. */
@@ -81,7 +86,8 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
         }
         const media = /^\/api\/media\/([^/]+)$/.exec(url.pathname);
         if (media) {
-          return (request) => mediaRoute.GET(request, { params: Promise.resolve({ id: media[1] }) });
+          return (request) =>
+            mediaRoute.GET(request, { params: Promise.resolve({ id: media[1] }) });
         }
         return null;
       }, seen);
@@ -147,11 +153,11 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
       expect(done?.startedAt).toBeInstanceOf(Date);
       expect(done?.completedAt).toBeInstanceOf(Date);
       const kept = await storageLib.getStorage().get(done?.resultKey ?? "", { start: 0, end: 7 });
-      const head = Buffer.concat(await kept?.body.toArray() ?? []);
+      const head = Buffer.concat((await kept?.body.toArray()) ?? []);
       expect(head.subarray(4, 8).toString("latin1")).toBe("ftyp");
       expect(done?.resultBytes).toBeGreaterThan(1000);
 
-      const view = tasksLib.toTaskView(done!);
+      const view = tasksLib.toTaskView(must(done));
       expect(view.videoUrl).toBe(`/api/tasks/${row.id}/video`);
       expect(JSON.stringify(view)).not.toContain(row.gatewayId ?? "");
     });
@@ -190,7 +196,7 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
       );
       const done = await pollUntilKept(row.id);
       expect(done?.status).toBe("failed");
-      const view = tasksLib.toTaskView(done!);
+      const view = tasksLib.toTaskView(must(done));
       expect(view.error?.message).toMatch(/moderation|inappropriate/i);
       expect(view.videoUrl).toBeNull();
     });
@@ -242,7 +248,7 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
       const again = await tasksLib.refreshTask(row.id, hangingOrigin, () => {});
       expect(again?.status).toBe("submit_unknown");
       expect(hangingSeen.filter((line) => line.startsWith("POST"))).toHaveLength(1);
-      expect(tasksLib.toTaskView(again!).error?.message).toMatch(/not sent again/);
+      expect(tasksLib.toTaskView(must(again)).error?.message).toMatch(/not sent again/);
     });
   });
 }

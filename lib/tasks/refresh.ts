@@ -98,7 +98,7 @@ export async function refreshTask(
   if (!claimed.gatewayId) return claimed;
 
   try {
-    const video = await gatewayFor(origin).getVideo(claimed.gatewayId);
+    const video = await gatewayFor(origin, "poll").getVideo(claimed.gatewayId);
     const next = await update(id, gatewayToRow(video, claimed));
     if (next.status !== claimed.status) {
       logEvent("task.status", { taskId: id, from: claimed.status, to: next.status });

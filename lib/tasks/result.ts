@@ -43,7 +43,7 @@ export async function keepResult(row: TaskRow, origin: string): Promise<void> {
   if (!row.gatewayId || row.resultKey) return;
   const started = Date.now();
   try {
-    const response = await gatewayFor(origin).downloadVideoContent(row.gatewayId);
+    const response = await gatewayFor(origin, "copy").downloadVideoContent(row.gatewayId);
     if (!response.body) throw new Error("The gateway sent no content.");
     const body = Readable.fromWeb(response.body as import("node:stream/web").ReadableStream);
     const key = resultKeyFor(row.id);

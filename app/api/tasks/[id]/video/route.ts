@@ -11,10 +11,19 @@ export const dynamic = "force-dynamic";
 type Context = { params: Promise<{ id: string }> };
 
 const ID = /^[A-Za-z0-9_-]{6,64}$/;
-const PASSED_HEADERS = ["content-length", "content-range", "accept-ranges", "etag", "last-modified"];
+const PASSED_HEADERS = [
+  "content-length",
+  "content-range",
+  "accept-ranges",
+  "etag",
+  "last-modified",
+];
 
 function missing(message: string, status = 404) {
-  return Response.json({ code: "video_not_found", message }, { status, headers: { "Cache-Control": "no-store" } });
+  return Response.json(
+    { code: "video_not_found", message },
+    { status, headers: { "Cache-Control": "no-store" } },
+  );
 }
 
 /**
@@ -26,7 +35,8 @@ async function serve(request: Request, { params }: Context, withBody: boolean) {
   if (!ID.test(id)) return missing("There is no such video.");
   const row = await getTaskRow(id);
   if (!row) return missing("There is no such video.");
-  if (row.status !== "completed" || !row.gatewayId) return missing("This video is not ready yet.", 409);
+  if (row.status !== "completed" || !row.gatewayId)
+    return missing("This video is not ready yet.", 409);
 
   const download = new URL(request.url).searchParams.has("download");
   const name = downloadName(row);
@@ -46,10 +56,13 @@ async function serve(request: Request, { params }: Context, withBody: boolean) {
   }
 
   try {
-    const upstream = await gatewayFor(originOf(request.headers)).downloadVideoContent(row.gatewayId, {
-      range: request.headers.get("range") ?? undefined,
-      signal: request.signal,
-    });
+    const upstream = await gatewayFor(originOf(request.headers), "poll").downloadVideoContent(
+      row.gatewayId,
+      {
+        range: request.headers.get("range") ?? undefined,
+        signal: request.signal,
+      },
+    );
     const headers = new Headers({
       "Content-Type": "video/mp4",
       "Content-Disposition": disposition,
@@ -66,8 +79,14 @@ async function serve(request: Request, { params }: Context, withBody: boolean) {
     }
     return new Response(upstream.body, { status: upstream.status, headers });
   } catch (error) {
-    logEvent("task.video_proxy_failed", { taskId: id, error: error instanceof Error ? error.name : "unknown" });
-    return missing("The video cannot be fetched from the gateway right now. Try again in a minute.", 502);
+    logEvent("task.video_proxy_failed", {
+      taskId: id,
+      error: error instanceof Error ? error.name : "unknown",
+    });
+    return missing(
+      "The video cannot be fetched from the gateway right now. Try again in a minute.",
+      502,
+    );
   }
 }
 
