@@ -74,6 +74,8 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
       process.env.VIDEO_API_TIMEOUT_MS = "800";
       process.env.VIDEO_API_KEY = "";
       process.env.VIDEO_API_BASE_URL = "";
+      // Opening the database (initdb + migrations for PGlite) takes seconds on a busy machine.
+      await (await import("@/lib/db/client")).getDb();
       tasksLib = await import("./index");
       mediaLib = await import("@/lib/media");
       storageLib = await import("@/lib/storage");
@@ -96,7 +98,7 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
       const hanging = await serve(() => () => new Promise<Response>(() => {}), hangingSeen);
       hangingOrigin = hanging.origin;
       servers.push(app.server, hanging.server);
-    });
+    }, 120_000);
 
     afterAll(async () => {
       for (const server of servers) server.closeAllConnections();
