@@ -1,4 +1,5 @@
 import { expect, test } from "./fixtures";
+import { fixturePath } from "./pages/studio";
 
 test.describe("combinations the model refuses cannot be sent", () => {
   test("a last frame alone leaves Generate disabled, with the reason", async ({ studio }) => {
@@ -74,6 +75,30 @@ test.describe("files of the wrong kind are refused and nothing is kept", () => {
     await expect(studio.slotError("Driving audio")).toContainText(/2/);
     await studio.expectEmpty("Driving audio");
   });
+});
+
+test("while a file uploads, its slot shows progress and Generate waits", async ({
+  studio,
+  page,
+}) => {
+  // Hold the upload at the network so the in-between state is there to see, then let it go.
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route("**/api/uploads**", async (route) => {
+    await released;
+    await route.continue();
+  });
+
+  await studio.fileInput("First frame").setInputFiles(fixturePath("landscape.jpg"));
+  await expect(studio.uploadProgress("First frame")).toBeVisible();
+  await expect(studio.slot("First frame")).toContainText("landscape.jpg");
+  await studio.expectGenerateBlocked(/upload/i);
+
+  release();
+  await studio.expectKept("First frame", "landscape.jpg");
+  await expect(studio.generateButton).toBeEnabled();
 });
 
 test.describe("form fields", () => {
