@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { SiteHeader } from "@/components/site-header";
+import { isDemoGateway } from "@/lib/env";
 import "./globals.css";
 import { Providers } from "./providers";
 
@@ -12,6 +14,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
+        <SiteHeader demo={isDemoGateway()} />
         <Providers>{children}</Providers>
       </body>
     </html>

@@ -1,30 +1,68 @@
 import { Suspense } from "react";
-import { Studio } from "@/components/studio/studio";
-import { env, isDemoGateway } from "@/lib/env";
+import { Studio, type StudioInitial } from "@/components/studio/studio";
+import { env } from "@/lib/env";
+import { signMediaUrl } from "@/lib/storage/signing";
+import { loadRemix } from "@/lib/tasks";
 import { submitVideo } from "./actions";
 
 // Settings are read at request time, so one build runs in demo mode or against a gateway.
 export const dynamic = "force-dynamic";
 
-export default function StudioPage() {
-  const demo = isDemoGateway();
+/** The studio prefilled from a past task: same media (no re-upload), same settings. */
+async function remixInitial(taskId: string | undefined): Promise<StudioInitial | undefined> {
+  if (!taskId || !/^[A-Za-z0-9_-]{6,64}$/.test(taskId)) return undefined;
+  const remix = await loadRemix(taskId);
+  if (!remix) return undefined;
+  const media: StudioInitial["media"] = {};
+  for (const row of remix.media) {
+    media[row.kind] = {
+      id: row.id,
+      kind: row.kind,
+      mimeType: row.mimeType,
+      bytes: row.bytes,
+      name: row.originalName,
+      probe: row.probe,
+      // Same-origin, signed for a few hours: enough to preview while editing.
+      previewUrl: signMediaUrl("", row.id, { ttlSeconds: 6 * 3600 }),
+    };
+  }
+  return {
+    media,
+    seconds: remix.task.seconds,
+    size: remix.task.size,
+    prompt: remix.task.prompt ?? "",
+  };
+}
+
+export default async function StudioPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { remix } = await searchParams;
+  const remixId = typeof remix === "string" ? remix : undefined;
+  const initial = await remixInitial(remixId);
   return (
     <main className="mx-auto flex max-w-6xl flex-col gap-8 px-4 py-8 sm:px-6">
-      <header className="flex flex-wrap items-center justify-between gap-3">
-        <div>
-          <h1 className="text-2xl font-bold tracking-tight">wan-studio</h1>
-          <p className="text-ink-soft text-sm">
-            Image-to-video with wan2.7-i2v: a first frame, a last frame, an opening clip or a voice.
-          </p>
-        </div>
-        {demo ? (
-          <p className="bg-warning-soft text-warning rounded-full px-3 py-1 text-sm font-medium">
-            Demo mode: videos come from the built-in demo gateway, nothing is billed.
-          </p>
-        ) : null}
-      </header>
+      <div>
+        <h1 className="text-2xl font-bold tracking-tight">New video</h1>
+        <p className="text-ink-soft text-sm">
+          Image-to-video with wan2.7-i2v: start from a first frame or a clip, end on a last frame,
+          or let a voice track drive it.
+        </p>
+      </div>
+      {remixId && !initial ? (
+        <p role="alert" className="bg-warning-soft text-warning rounded-md px-3 py-2 text-sm">
+          That video could not be found to remix; start from scratch below.
+        </p>
+      ) : null}
       <Suspense>
-        <Studio pollMs={Math.min(env().POLL_INTERVAL_MS, 5000)} submit={submitVideo} />
+        <Studio
+          key={remixId ?? "new"}
+          pollMs={Math.min(env().POLL_INTERVAL_MS, 5000)}
+          initial={initial}
+          submit={submitVideo}
+        />
       </Suspense>
     </main>
   );

@@ -7,6 +7,7 @@ import {
   durationNote,
   type FieldErrors,
   fieldErrorsOf,
+  type MediaKind,
   mediaKinds,
   SECONDS_DEFAULT,
   SIZE_DEFAULT,
@@ -21,7 +22,7 @@ import { MediaSlot } from "./media-slot";
 import { PromptField } from "./prompt-field";
 import { ResolutionField } from "./resolution-field";
 import { TaskPanel } from "./task-panel";
-import { useMediaSlots } from "./use-media-slots";
+import { type StoredMedia, useMediaSlots } from "./use-media-slots";
 
 const hints = {
   first_frame: "The opening image. Alone, or with a last frame and/or a voice track.",
@@ -32,20 +33,29 @@ const hints = {
 
 type Failure = Extract<SubmitVideoResult, { ok: false }>["error"];
 
+/** A starting point for the form, e.g. the settings and media of a task being remixed. */
+export interface StudioInitial {
+  media: Partial<Record<MediaKind, StoredMedia>>;
+  seconds: number;
+  size: VideoSize;
+  prompt: string;
+}
+
 interface StudioProps {
   pollMs: number;
+  initial?: StudioInitial;
   /** The `submitVideo` server action, passed down by the page (components don't import app/). */
   submit: (input: unknown) => Promise<SubmitVideoResult>;
 }
 
-export function Studio({ pollMs, submit }: StudioProps) {
+export function Studio({ pollMs, initial, submit }: StudioProps) {
   const router = useRouter();
   const pathname = usePathname();
   const taskId = useSearchParams().get("task");
-  const { slots, chosen, uploading, media, add, clear, refuse } = useMediaSlots();
-  const [secondsText, setSecondsText] = useState(String(SECONDS_DEFAULT));
-  const [size, setSize] = useState<VideoSize>(SIZE_DEFAULT);
-  const [prompt, setPrompt] = useState("");
+  const { slots, chosen, uploading, media, add, clear, refuse } = useMediaSlots(initial?.media);
+  const [secondsText, setSecondsText] = useState(String(initial?.seconds ?? SECONDS_DEFAULT));
+  const [size, setSize] = useState<VideoSize>(initial?.size ?? SIZE_DEFAULT);
+  const [prompt, setPrompt] = useState(initial?.prompt ?? "");
   const [failure, setFailure] = useState<Failure | null>(null);
   const [pending, startTransition] = useTransition();
   const sending = useRef(false);

@@ -19,19 +19,36 @@ export type SlotState =
 
 export type Slots = Record<MediaKind, SlotState>;
 
-const emptySlots = () =>
-  Object.fromEntries(mediaKinds.map((kind) => [kind, { status: "empty" }])) as Slots;
+/** Media already stored (e.g. from a task being remixed), with a URL to preview them. */
+export type StoredMedia = UploadedMedia & { previewUrl: string };
+
+function initialSlots(initial: Partial<Record<MediaKind, StoredMedia>> = {}): Slots {
+  return Object.fromEntries(
+    mediaKinds.map((kind) => {
+      const media = initial[kind];
+      const slot: SlotState = media
+        ? { status: "ready", name: media.name, previewUrl: media.previewUrl, media }
+        : { status: "empty" };
+      return [kind, slot];
+    }),
+  ) as Slots;
+}
 
 function previewOf(slot: SlotState): string | null {
   return slot.status === "uploading" || slot.status === "ready" ? slot.previewUrl : null;
+}
+
+/** Only the previews we made from local files hold memory; server URLs are left alone. */
+function revoke(url: string | null) {
+  if (url?.startsWith("blob:")) URL.revokeObjectURL(url);
 }
 
 /**
  * The four media slots: each file uploads as soon as it is dropped, with progress and cancel.
  * A newer drop into the same slot wins over an older upload still under way.
  */
-export function useMediaSlots() {
-  const [slots, setSlots] = useState<Slots>(emptySlots);
+export function useMediaSlots(initial?: Partial<Record<MediaKind, StoredMedia>>) {
+  const [slots, setSlots] = useState<Slots>(() => initialSlots(initial));
   const generation = useRef<Record<string, number>>({});
   const slotsRef = useRef(slots);
   slotsRef.current = slots;
@@ -40,7 +57,7 @@ export function useMediaSlots() {
     const previous = slotsRef.current[kind];
     if (previous.status === "uploading") previous.cancel();
     const url = previewOf(previous);
-    if (url && url !== previewOf(next)) URL.revokeObjectURL(url);
+    if (url !== previewOf(next)) revoke(url);
     setSlots((current) => ({ ...current, [kind]: next }));
   }, []);
 
@@ -77,7 +94,7 @@ export function useMediaSlots() {
         },
         (error: unknown) => {
           if (!isCurrent()) return;
-          URL.revokeObjectURL(previewUrl);
+          revoke(previewUrl);
           const cancelled = error instanceof UploadError && error.cancelled;
           const message = error instanceof Error ? error.message : "The upload failed.";
           setSlots((current) => ({
@@ -109,10 +126,7 @@ export function useMediaSlots() {
   // Free the object URLs when the studio goes away.
   useEffect(
     () => () => {
-      for (const slot of Object.values(slotsRef.current)) {
-        const url = previewOf(slot);
-        if (url) URL.revokeObjectURL(url);
-      }
+      for (const slot of Object.values(slotsRef.current)) revoke(previewOf(slot));
     },
     [],
   );

@@ -1,5 +1,6 @@
 export { TaskError } from "./errors";
 export { type Defer, getTaskRow, refreshTask } from "./refresh";
+export { loadRemix } from "./remix";
 export { resultKeyFor } from "./result";
 export { submitTask } from "./submit";
 export { toTaskView } from "./view";
