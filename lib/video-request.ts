@@ -245,3 +245,17 @@ export function durationNote(
 export type SubmitVideoResult =
   | { ok: true; taskId: string }
   | { ok: false; error: { code: string; message: string; fieldErrors?: FieldErrors } };
+
+/** A combination's stable name, kinds in rulebook order: "first_frame+driving_audio". */
+export function combinationKey(kinds: readonly MediaKind[]): string {
+  return mediaKinds.filter((kind) => kinds.includes(kind)).join("+");
+}
+
+/** "First frame + Driving audio", for filters and history rows. */
+export function combinationLabel(key: string): string {
+  return key
+    .split("+")
+    .filter((kind): kind is MediaKind => (mediaKinds as readonly string[]).includes(kind))
+    .map((kind) => mediaKindLabels[kind])
+    .join(" + ");
+}

@@ -158,6 +158,11 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
       const head = Buffer.concat((await kept?.body.toArray()) ?? []);
       expect(head.subarray(4, 8).toString("latin1")).toBe("ftyp");
       expect(done?.resultBytes).toBeGreaterThan(1000);
+      // Its length is probed from the kept bytes, and a poster frame is kept for the history.
+      expect(done?.resultSeconds).toBeGreaterThan(0.5);
+      const poster = await storageLib.getStorage().get(done?.posterKey ?? "", { start: 0, end: 2 });
+      const jpeg = Buffer.concat((await poster?.body.toArray()) ?? []);
+      expect([...jpeg]).toEqual([0xff, 0xd8, 0xff]);
 
       const view = tasksLib.toTaskView(must(done));
       expect(view.videoUrl).toBe(`/api/tasks/${row.id}/video`);

@@ -3,9 +3,11 @@ import { Readable, Transform } from "node:stream";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { type TaskRow, tasks } from "@/lib/db/schema";
+import { probeStored } from "@/lib/media/probe";
 import { getStorage } from "@/lib/storage";
 import { gatewayFor } from "./gateway";
 import { logEvent } from "./log";
+import { makePoster } from "./poster";
 
 export function resultKeyFor(taskId: string): string {
   return `results/${taskId}.mp4`;
@@ -49,14 +51,31 @@ export async function keepResult(row: TaskRow, origin: string): Promise<void> {
     const key = resultKeyFor(row.id);
     const checked = requireMp4();
     body.on("error", (error) => checked.destroy(error));
-    const { size } = await getStorage().put(key, body.pipe(checked));
+    const storage = getStorage();
+    const { size } = await storage.put(key, body.pipe(checked));
     const db = await getDb();
     await db.update(tasks).set({ resultKey: key, resultBytes: size }).where(eq(tasks.id, row.id));
     logEvent("task.result_kept", { taskId: row.id, bytes: size, ms: Date.now() - started });
+    await describeResult(row.id, key, size);
   } catch (error) {
     logEvent("task.result_copy_failed", {
       taskId: row.id,
       error: error instanceof Error ? error.message : "unknown",
     });
   }
+}
+
+/** Records the kept video's length and a poster frame; neither is worth failing the copy. */
+async function describeResult(taskId: string, key: string, size: number): Promise<void> {
+  const storage = getStorage();
+  const probe = await probeStored(storage, key, "first_clip", "video", "video/mp4", size).catch(
+    () => null,
+  );
+  const posterKey = await makePoster(storage, key, taskId);
+  const db = await getDb();
+  await db
+    .update(tasks)
+    .set({ resultSeconds: probe?.durationSeconds ?? null, posterKey })
+    .where(eq(tasks.id, taskId));
+  if (!posterKey) logEvent("task.poster_failed", { taskId });
 }

@@ -6,7 +6,12 @@ import { type TaskRow, tasks } from "@/lib/db/schema";
 import { buildCreateBody, GatewayError } from "@/lib/gateway";
 import { getMediaRows } from "@/lib/media";
 import { mediaUrlFor } from "@/lib/media/urls";
-import { clipDurationProblem, mediaKindLabels, type VideoRequest } from "@/lib/video-request";
+import {
+  clipDurationProblem,
+  combinationKey,
+  mediaKindLabels,
+  type VideoRequest,
+} from "@/lib/video-request";
 import { TaskError } from "./errors";
 import { gatewayFor } from "./gateway";
 import { logEvent } from "./log";
@@ -56,6 +61,7 @@ export async function submitTask(request: VideoRequest, origin: string): Promise
     size: request.size,
     prompt: request.prompt ?? null,
     media: request.media,
+    combination: combinationKey(request.media.map((ref) => ref.type)),
   });
 
   const body = buildCreateBody(
