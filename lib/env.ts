@@ -51,6 +51,9 @@ const envSchema = z.object({
     .min(1000)
     .default(60 * 60 * 1000),
   VIDEO_API_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Estimated price per output second, by resolution (the gateway's own is unpublished). */
+  PRICE_PER_SECOND_720P: z.coerce.number().min(0).default(0.1),
+  PRICE_PER_SECOND_1080P: z.coerce.number().min(0).default(0.15),
   /** Demo gateway: milliseconds per stage (queued → 10% → 20% → 30% → completed). */
   DEMO_STEP_MS: z.coerce.number().int().min(0).default(2500),
 });
@@ -64,7 +67,9 @@ export function env(): Env {
   const parsed = envSchema.safeParse(process.env);
   if (!parsed.success) {
     // Name every bad variable at once, never its value (it may be a secret).
-    const lines = parsed.error.issues.map((issue) => `  - ${issue.path.join(".")}: ${issue.message}`);
+    const lines = parsed.error.issues.map(
+      (issue) => `  - ${issue.path.join(".")}: ${issue.message}`,
+    );
     throw new Error(`Invalid settings:\n${lines.join("\n")}\nSee .env.example.`);
   }
   cached = parsed.data;
@@ -96,4 +101,10 @@ export function gatewayConfig(origin: string): { baseUrl: string; apiKey: string
 /** Where the gateway fetches our media from: PUBLIC_BASE_URL, else the request's origin. */
 export function publicBaseUrl(origin: string): string {
   return env().PUBLIC_BASE_URL ?? origin;
+}
+
+/** Per-second rates for cost estimates, by size. */
+export function priceRates(): Record<"720P" | "1080P", number> {
+  const { PRICE_PER_SECOND_720P, PRICE_PER_SECOND_1080P } = env();
+  return { "720P": PRICE_PER_SECOND_720P, "1080P": PRICE_PER_SECOND_1080P };
 }

@@ -73,7 +73,9 @@ describe("media combinations", () => {
   });
 
   it("explains why a slot is blocked, naming the conflict", () => {
-    expect(slotBlockReason("driving_audio", ["first_clip"])).toMatch(/first frame, not a first clip/);
+    expect(slotBlockReason("driving_audio", ["first_clip"])).toMatch(
+      /first frame, not a first clip/,
+    );
     expect(slotBlockReason("first_frame", ["first_clip"])).toMatch(/first clip already opens/);
     expect(slotBlockReason("first_clip", ["first_frame"])).toMatch(/replaces the first frame/);
     expect(slotBlockReason("first_clip", ["driving_audio"])).toMatch(/cannot take driving audio/);
@@ -118,7 +120,8 @@ describe("size", () => {
   it.each(["720p", "480P", "1920x1080", "", undefined])("refuses %s", (size) => {
     const parsed = videoRequestSchema.safeParse(request(["first_frame"], { size }));
     expect(parsed.success).toBe(false);
-    if (!parsed.success) expect(fieldErrorsOf(parsed.error).size?.[0]).toBe("Choose 720P or 1080P.");
+    if (!parsed.success)
+      expect(fieldErrorsOf(parsed.error).size?.[0]).toBe("Choose 720P or 1080P.");
   });
 });
 
@@ -132,7 +135,9 @@ describe("prompt", () => {
 
   it(`accepts exactly ${PROMPT_MAX} characters and trims`, () => {
     const text = "a".repeat(PROMPT_MAX);
-    expect(videoRequestSchema.parse(request(["first_frame"], { prompt: `  ${text}  ` })).prompt).toBe(text);
+    expect(
+      videoRequestSchema.parse(request(["first_frame"], { prompt: `  ${text}  ` })).prompt,
+    ).toBe(text);
   });
 
   it(`refuses ${PROMPT_MAX + 1} characters`, () => {
@@ -152,8 +157,10 @@ describe("prompt", () => {
 describe("media ids", () => {
   it("refuses an empty id and an unknown type", () => {
     expect(
-      videoRequestSchema.safeParse({ ...request([]), media: [{ type: "first_frame", mediaId: "" }] })
-        .success,
+      videoRequestSchema.safeParse({
+        ...request([]),
+        media: [{ type: "first_frame", mediaId: "" }],
+      }).success,
     ).toBe(false);
     expect(
       videoRequestSchema.safeParse({ ...request([]), media: [{ type: "poster", mediaId: "x" }] })
@@ -170,7 +177,9 @@ describe("durations with a clip or audio", () => {
   });
 
   it("says what the model will add, cut or leave silent", () => {
-    expect(durationNote(8, { clipSeconds: 3 })).toBe("5.0 s will be generated after the 3.0 s clip.");
+    expect(durationNote(8, { clipSeconds: 3 })).toBe(
+      "5.0 s will be generated after the 3.0 s clip.",
+    );
     expect(durationNote(5, { audioSeconds: 9 })).toBe("The audio is 9.0 s; it will be cut at 5 s.");
     expect(durationNote(8, { audioSeconds: 3 })).toBe(
       "The audio is 3.0 s; the last 5.0 s will be silent.",

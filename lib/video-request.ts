@@ -259,3 +259,14 @@ export function combinationLabel(key: string): string {
     .map((kind) => mediaKindLabels[kind])
     .join(" + ");
 }
+
+export type PriceRates = Record<VideoSize, number>;
+
+/** Billed per output second: seconds × the rate of the chosen resolution. */
+export function estimateCost(seconds: number, size: VideoSize, rates: PriceRates): number {
+  return Number.isFinite(seconds) ? seconds * rates[size] : 0;
+}
+
+export function formatUsd(amount: number): string {
+  return new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(amount);
+}

@@ -53,7 +53,8 @@ export const tasks = pgTable(
     errorMessage: text("error_message"),
     /** Consecutive polls that answered `unknown` (bounded, then surfaced). */
     unknownPolls: integer("unknown_polls").notNull().default(0),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    // Millisecond precision, like JavaScript dates: the history's keyset cursor round-trips.
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     completedAt: timestamp("completed_at", { withTimezone: true }),
     /** Last time a server claimed the right to ask the gateway (coalesces polling). */

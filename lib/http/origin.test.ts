@@ -8,7 +8,9 @@ describe("originOf", () => {
   });
 
   it("assumes https for a public host", () => {
-    expect(originOf(new Headers({ host: "studio.example.com" }))).toBe("https://studio.example.com");
+    expect(originOf(new Headers({ host: "studio.example.com" }))).toBe(
+      "https://studio.example.com",
+    );
   });
 
   it("prefers the proxy's forwarded host and protocol, first value only", () => {

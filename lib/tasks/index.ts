@@ -4,3 +4,4 @@ export { loadRemix } from "./remix";
 export { resultKeyFor } from "./result";
 export { submitTask } from "./submit";
 export { toTaskView } from "./view";
+export { type ListQuery, listTasks, type StateFilter, stateFilters } from "./list";

@@ -1,0 +1,75 @@
+import "server-only";
+import { and, desc, eq, ilike, inArray, lt, or, type SQL } from "drizzle-orm";
+import { getDb } from "@/lib/db/client";
+import { type TaskRow, type TaskStatus, tasks } from "@/lib/db/schema";
+
+export const stateFilters = {
+  running: ["submitting", "queued", "in_progress"],
+  completed: ["completed"],
+  failed: ["failed", "submit_unknown"],
+} as const satisfies Record<string, readonly TaskStatus[]>;
+export type StateFilter = keyof typeof stateFilters;
+
+export interface ListQuery {
+  state?: StateFilter;
+  /** A combination key, e.g. "first_frame+driving_audio". */
+  combination?: string;
+  /** Words to find in prompts, case-insensitive. */
+  search?: string;
+  /** From a previous page's `nextCursor`. */
+  cursor?: string;
+  limit?: number;
+}
+
+interface Cursor {
+  createdAt: Date;
+  id: string;
+}
+
+export function encodeCursor(row: Pick<TaskRow, "createdAt" | "id">): string {
+  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
+}
+
+export function decodeCursor(cursor: string | undefined): Cursor | null {
+  if (!cursor) return null;
+  const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const createdAt = new Date(iso ?? "");
+  if (!id || Number.isNaN(createdAt.getTime())) return null;
+  return { createdAt, id };
+}
+
+/** `%` and `_` typed by a person are letters, not wildcards. */
+function likePattern(words: string): string {
+  return `%${words.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
+/**
+ * The history, newest first. Keyset pagination on (created_at, id) uses the index whatever
+ * the page, so page 500 costs what page 1 does.
+ */
+export async function listTasks(query: ListQuery): Promise<{ rows: TaskRow[]; nextCursor: string | null }> {
+  const db = await getDb();
+  const limit = Math.min(Math.max(query.limit ?? 24, 1), 100);
+  const where: SQL[] = [];
+  if (query.state) where.push(inArray(tasks.status, [...stateFilters[query.state]]));
+  if (query.combination) where.push(eq(tasks.combination, query.combination));
+  const search = query.search?.trim();
+  if (search) where.push(ilike(tasks.prompt, likePattern(search)));
+  const cursor = decodeCursor(query.cursor);
+  if (cursor) {
+    const older = or(
+      lt(tasks.createdAt, cursor.createdAt),
+      and(eq(tasks.createdAt, cursor.createdAt), lt(tasks.id, cursor.id)),
+    );
+    if (older) where.push(older);
+  }
+  const rows = await db
+    .select()
+    .from(tasks)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(tasks.createdAt), desc(tasks.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { rows: page, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+}
