@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { checkProbe, cleanFileName, normaliseMime, sizeProblem, typeProblem } from "./limits";
+import {
+  aspectLabel,
+  aspectMismatchNote,
+  checkProbe,
+  cleanFileName,
+  damagedProblem,
+  normaliseMime,
+  sizeProblem,
+  typeProblem,
+} from "./limits";
 
 describe("normaliseMime", () => {
   it("maps the sniffers' aliases to the rulebook's types", () => {
@@ -96,5 +105,51 @@ describe("cleanFileName", () => {
     expect(cleanFileName("")).toBe("upload");
     expect(cleanFileName(null)).toBe("upload");
     expect(cleanFileName(`${"x".repeat(300)}.mp4`)).toHaveLength(200);
+  });
+});
+
+describe("damagedProblem", () => {
+  it("says the server probe's sentence for each category", () => {
+    expect(damagedProblem("first_frame").message).toBe(
+      "First frame: this picture is damaged or cut short; we could not read its size.",
+    );
+    expect(damagedProblem("driving_audio").message).toBe(
+      "Driving audio: this audio file is damaged or cut short; export it again.",
+    );
+    expect(damagedProblem("first_clip")).toEqual({
+      code: "unreadable",
+      status: 422,
+      message: "First clip: this video is damaged or cut short; export it again.",
+    });
+  });
+});
+
+describe("aspect ratios of the first and last frame", () => {
+  it("names common ratios both ways round, and others as decimals", () => {
+    expect(aspectLabel(1920, 1080)).toBe("16:9");
+    expect(aspectLabel(1280, 720)).toBe("16:9");
+    expect(aspectLabel(480, 640)).toBe("3:4");
+    expect(aspectLabel(1000, 1000)).toBe("1:1");
+    expect(aspectLabel(1080, 1920)).toBe("9:16");
+    expect(aspectLabel(1850, 1000)).toBe("1.85:1");
+    expect(aspectLabel(300, 1000)).toBe("1:3.33");
+  });
+
+  it("warns when the last frame's shape differs by more than 2%", () => {
+    expect(aspectMismatchNote({ width: 480, height: 640 }, { width: 1280, height: 720 })).toBe(
+      "The last frame is 16:9 but the first frame is 3:4; the video follows the first frame.",
+    );
+    expect(aspectMismatchNote({ width: 1920, height: 1080 }, { width: 1280, height: 720 })).toBe(
+      null,
+    );
+    // 1.5% apart: close enough to pass without a word.
+    expect(aspectMismatchNote({ width: 1000, height: 1000 }, { width: 1015, height: 1000 })).toBe(
+      null,
+    );
+    expect(
+      aspectMismatchNote({ width: 1000, height: 1000 }, { width: 1030, height: 1000 }),
+    ).toMatch(/^The last frame is 1\.03:1 but the first frame is 1:1/);
+    expect(aspectMismatchNote(undefined, { width: 1280, height: 720 })).toBeNull();
+    expect(aspectMismatchNote({ width: 480 }, { width: 1280, height: 720 })).toBeNull();
   });
 });

@@ -231,3 +231,62 @@ export function cleanFileName(name: string | null | undefined): string {
   if (!base) return "upload";
   return base.length > 200 ? `${base.slice(0, 160)}…${base.slice(-39)}` : base;
 }
+
+const damagedDetails = {
+  image: "this picture is damaged or cut short; we could not read its size.",
+  audio: "this audio file is damaged or cut short; export it again.",
+  video: "this video is damaged or cut short; export it again.",
+} as const;
+
+/**
+ * A file of the right type whose contents cannot be read. The same sentence as the server's
+ * probe (lib/media/probe.ts) gives, so the browser can refuse at the drop in the same words.
+ */
+export function damagedProblem(kind: MediaKind): MediaProblem {
+  return {
+    code: "unreadable",
+    status: 422,
+    message: `${mediaKindLabels[kind]}: ${damagedDetails[mediaLimits[kind].category]}`,
+  };
+}
+
+/** Ratios people name; anything else is shown as "1.85:1". */
+const namedRatios: readonly [number, number][] = [
+  [1, 1],
+  [4, 3],
+  [3, 2],
+  [16, 9],
+  [21, 9],
+  [5, 4],
+  [2, 1],
+  [16, 10],
+];
+
+/** "16:9", "3:4", "1.85:1": a picture's shape, matched to a common ratio within 1%. */
+export function aspectLabel(width: number, height: number): string {
+  const ratio = width / height;
+  for (const [a, b] of namedRatios) {
+    if (Math.abs(ratio / (a / b) - 1) <= 0.01) return `${a}:${b}`;
+    if (Math.abs(ratio / (b / a) - 1) <= 0.01) return `${b}:${a}`;
+  }
+  return ratio >= 1 ? `${ratio.toFixed(2)}:1` : `1:${(1 / ratio).toFixed(2)}`;
+}
+
+/** Ratios further apart than this (2%) are worth a warning. */
+const ASPECT_TOLERANCE = 0.02;
+
+/**
+ * A warning (never a refusal) when the last frame's shape differs from the first frame's:
+ * the model makes the video in the first frame's shape, so the last frame is stretched or
+ * cropped. Null when both are known and close enough, or either is unknown.
+ */
+export function aspectMismatchNote(
+  first: { width?: number; height?: number } | undefined,
+  last: { width?: number; height?: number } | undefined,
+): string | null {
+  if (!first?.width || !first.height || !last?.width || !last.height) return null;
+  const firstRatio = first.width / first.height;
+  const lastRatio = last.width / last.height;
+  if (Math.abs(lastRatio / firstRatio - 1) <= ASPECT_TOLERANCE) return null;
+  return `The last frame is ${aspectLabel(last.width, last.height)} but the first frame is ${aspectLabel(first.width, first.height)}; the video follows the first frame.`;
+}

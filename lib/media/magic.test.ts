@@ -1,0 +1,62 @@
+import { fileTypeFromBuffer } from "file-type";
+import { describe, expect, it } from "vitest";
+import { normaliseMime } from "./limits";
+import { mp4LayoutIsWhole, pngHeaderAlpha, sniffMagic, wavHeaderSeconds } from "./magic";
+import { fixture, makePng, makeWav } from "./test-media.mock";
+
+const reader = (bytes: Buffer) => async (start: number, end: number) =>
+  new Uint8Array(bytes.subarray(start, end));
+
+describe("sniffMagic (the browser's sniffer) agrees with file-type (the server's)", () => {
+  const samples: [string, Buffer][] = [
+    ...(
+      [
+        "portrait.png",
+        "landscape.jpg",
+        "voice.wav",
+        "voice.mp3",
+        "clip.mp4",
+        "not-an-image.png",
+      ] as const
+    ).map((name): [string, Buffer] => [name, fixture(name)]),
+    ["gif", Buffer.from("GIF89a\x01\x00\x01\x00\x00\x00\x00;", "latin1")],
+    ["pdf", Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.alloc(100, 32)])],
+    ["html", Buffer.from("<!doctype html><html><body>hi</body></html>")],
+    ["svg", Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')],
+    ["bmp", Buffer.concat([Buffer.from("BM"), Buffer.alloc(60)])],
+    ["mov", Buffer.concat([Buffer.from("\0\0\0\x14ftypqt  \0\0\0\0qt  ", "latin1")])],
+    ["zip", Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0, 0, 0])],
+    ["empty", Buffer.alloc(0)],
+  ];
+
+  it.each(samples)("%s", async (_name, bytes) => {
+    const server = await fileTypeFromBuffer(bytes);
+    const browser = sniffMagic(new Uint8Array(bytes));
+    expect(browser?.ext).toBe(server?.ext);
+    expect(browser && normaliseMime(browser.mime)).toBe(server && normaliseMime(server.mime));
+  });
+});
+
+describe("header rules shared with the server's probe", () => {
+  it("reads PNG transparency from the header: alpha channel, tRNS, or neither", () => {
+    expect(pngHeaderAlpha(fixture("portrait.png"))).toBe(false);
+    expect(pngHeaderAlpha(fixture("transparent.png"))).toBe(true);
+    expect(pngHeaderAlpha(makePng(480, 640, { colourType: 3, trns: true }))).toBe(true);
+    expect(pngHeaderAlpha(makePng(480, 640, { colourType: 3 }))).toBe(false);
+    expect(pngHeaderAlpha(fixture("portrait.png").subarray(0, 20))).toBeUndefined();
+  });
+
+  it("times a PCM WAV from its header", () => {
+    expect(wavHeaderSeconds(fixture("voice.wav"), fixture("voice.wav").length)).toBeCloseTo(3, 3);
+    expect(wavHeaderSeconds(makeWav(45.2), makeWav(45.2).length)).toBeCloseTo(45.2, 3);
+    expect(wavHeaderSeconds(fixture("voice.mp3"), 1000)).toBeUndefined();
+  });
+
+  it("finds a whole MP4 whole, and a cut or headerless one damaged", async () => {
+    const clip = fixture("clip.mp4");
+    expect(await mp4LayoutIsWhole(reader(clip), clip.length)).toBe(true);
+    const cut = clip.subarray(0, clip.length - 100);
+    expect(await mp4LayoutIsWhole(reader(cut), cut.length)).toBe(false);
+    expect(await mp4LayoutIsWhole(reader(clip.subarray(0, 40)), 40)).toBe(false);
+  });
+});
