@@ -170,7 +170,7 @@ export function Studio({ pollMs, initial, submit }: StudioProps) {
         className="border-ink/10 bg-paper-raised flex flex-col gap-4 rounded-xl border p-5 shadow-sm lg:sticky lg:top-6 lg:self-start"
       >
         {taskId ? (
-          <TaskPanel key={taskId} taskId={taskId} pollMs={pollMs} />
+          <TaskPanel key={taskId} taskId={taskId} pollMs={pollMs} withLinks />
         ) : (
           <p className="text-ink-soft text-sm">
             Your video appears here. Drop a first frame (or a first clip), choose a duration and

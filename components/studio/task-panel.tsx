@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { formatElapsed, isTerminal, stateLabels, type TaskView } from "@/lib/task-view";
 import { useNow, useVideoTask } from "./use-video-task";
 import { VideoPlayer } from "./video-player";
@@ -17,7 +18,14 @@ function elapsedOf(task: TaskView, now: number): number {
   return end - start;
 }
 
-export function TaskPanel({ taskId, pollMs }: { taskId: string; pollMs: number }) {
+interface TaskPanelProps {
+  taskId: string;
+  pollMs: number;
+  /** In the studio: links to the task's own page and to remix it. */
+  withLinks?: boolean;
+}
+
+export function TaskPanel({ taskId, pollMs, withLinks = false }: TaskPanelProps) {
   const { data: task, error, isPending } = useVideoTask(taskId, pollMs);
   const running = task ? !isTerminal(task.status) : false;
   const now = useNow(running);
@@ -70,6 +78,18 @@ export function TaskPanel({ taskId, pollMs }: { taskId: string; pollMs: number }
           downloadUrl={task.downloadUrl}
           title={`${task.seconds} s · ${task.size}${task.prompt ? ` · ${task.prompt}` : ""}`}
         />
+      ) : null}
+      {withLinks ? (
+        <p className="flex gap-4 text-sm">
+          <Link href={`/videos/${task.id}`} className="text-accent hover:underline">
+            Open its page
+          </Link>
+          {isTerminal(task.status) ? (
+            <Link href={`/?remix=${task.id}`} className="text-accent hover:underline">
+              Remix
+            </Link>
+          ) : null}
+        </p>
       ) : null}
       {error && !isTerminal(task.status) ? (
         <p className="text-warning text-sm">Lost contact with the server; retrying…</p>

@@ -1,0 +1,110 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { TaskFacts } from "@/components/history/task-facts";
+import type { TaskInput } from "@/components/history/task-inputs";
+import { TaskInputs } from "@/components/history/task-inputs";
+import { TaskPanel } from "@/components/studio/task-panel";
+import { env, priceRates } from "@/lib/env";
+import { signMediaUrl } from "@/lib/storage/signing";
+import { loadRemix } from "@/lib/tasks";
+import { estimateCost } from "@/lib/video-request";
+
+export const dynamic = "force-dynamic";
+
+type Params = Promise<{ id: string }>;
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const { id } = await params;
+  return { title: `Video ${id} · wan-studio` };
+}
+
+/** One task, at a URL the team can share: player, inputs, settings, timings, cost, remix. */
+export default async function VideoPage({ params }: { params: Params }) {
+  const { id } = await params;
+  if (!/^[A-Za-z0-9_-]{6,64}$/.test(id)) notFound();
+  const found = await loadRemix(id);
+  if (!found) notFound();
+  const { task, media } = found;
+  const inputs: TaskInput[] = task.media.flatMap((ref) => {
+    const row = media.find((candidate) => candidate.id === ref.mediaId);
+    if (!row) return [];
+    return [
+      {
+        kind: row.kind,
+        name: row.originalName,
+        bytes: row.bytes,
+        previewUrl: signMediaUrl("", row.id, { ttlSeconds: 6 * 3600 }),
+        ...row.probe,
+      },
+    ];
+  });
+  const pollMs = Math.min(env().POLL_INTERVAL_MS, 5000);
+
+  return (
+    <main className="mx-auto flex max-w-6xl flex-col gap-6 px-4 py-8 sm:px-6">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div className="min-w-0">
+          <p className="text-ink-soft text-sm">
+            <Link href="/videos" className="hover:underline">
+              History
+            </Link>{" "}
+            / {task.id}
+          </p>
+          <h1 className="truncate text-2xl font-bold tracking-tight">
+            {task.prompt ?? "Untitled video"}
+          </h1>
+        </div>
+        <Link
+          href={`/?remix=${task.id}`}
+          className="bg-accent hover:bg-accent-strong rounded-md px-4 py-2 text-sm font-medium text-white"
+        >
+          Remix
+        </Link>
+      </div>
+      <div className="grid gap-8 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+        <section
+          aria-label="Result"
+          className="border-ink/10 bg-paper-raised rounded-xl border p-5 shadow-sm"
+        >
+          <TaskPanel taskId={task.id} pollMs={pollMs} />
+        </section>
+        <div className="flex flex-col gap-6">
+          <section aria-labelledby="settings-heading" className="flex flex-col gap-3">
+            <h2
+              id="settings-heading"
+              className="text-ink-soft text-sm font-semibold tracking-wide uppercase"
+            >
+              Settings and timings
+            </h2>
+            <TaskFacts
+              taskId={task.id}
+              pollMs={pollMs}
+              cost={estimateCost(task.seconds, task.size, priceRates())}
+            />
+          </section>
+          <section aria-labelledby="prompt-heading" className="flex flex-col gap-2">
+            <h2
+              id="prompt-heading"
+              className="text-ink-soft text-sm font-semibold tracking-wide uppercase"
+            >
+              Prompt
+            </h2>
+            <p className="text-sm whitespace-pre-wrap">
+              {task.prompt ?? "No prompt: the media alone drove this video."}
+            </p>
+          </section>
+          <section aria-labelledby="inputs-heading" className="flex flex-col gap-3">
+            <h2
+              id="inputs-heading"
+              className="text-ink-soft text-sm font-semibold tracking-wide uppercase"
+            >
+              Inputs
+            </h2>
+            <TaskInputs inputs={inputs} />
+          </section>
+        </div>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,91 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { HistoryFilters } from "@/components/history/history-filters";
+import { type HistoryEntry, HistoryItem } from "@/components/history/history-item";
+import { listTasks, type StateFilter, stateFilters } from "@/lib/tasks";
+import { isAllowedCombination, type MediaKind } from "@/lib/video-request";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "History · wan-studio" };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+function one(value: string | string[] | undefined): string | undefined {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
+}
+
+export default async function HistoryPage({ searchParams }: { searchParams: SearchParams }) {
+  const params = await searchParams;
+  const stateParam = one(params.state);
+  const state = stateParam && stateParam in stateFilters ? (stateParam as StateFilter) : undefined;
+  const comboParam = one(params.combination);
+  const combination =
+    comboParam && isAllowedCombination(comboParam.split("+") as MediaKind[])
+      ? comboParam
+      : undefined;
+  const search = one(params.q)?.slice(0, 200);
+  const cursor = one(params.cursor);
+
+  const { rows, nextCursor } = await listTasks({ state, combination, search, cursor });
+  const entries: HistoryEntry[] = rows.map((row) => ({
+    id: row.id,
+    status: row.status,
+    prompt: row.prompt,
+    combination: row.combination,
+    seconds: row.seconds,
+    size: row.size,
+    createdAt: row.createdAt.toISOString(),
+    hasPoster: row.posterKey !== null,
+  }));
+  const pageLink = (next: string | undefined) => {
+    const query = new URLSearchParams();
+    if (state) query.set("state", state);
+    if (combination) query.set("combination", combination);
+    if (search) query.set("q", search);
+    if (next) query.set("cursor", next);
+    const text = query.toString();
+    return text ? `/videos?${text}` : "/videos";
+  };
+
+  return (
+    <main className="mx-auto flex max-w-6xl flex-col gap-6 px-4 py-8 sm:px-6">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-bold tracking-tight">History</h1>
+          <p className="text-ink-soft text-sm">Every video the team has made, newest first.</p>
+        </div>
+        <Link href="/" className="text-accent text-sm font-medium hover:underline">
+          New video
+        </Link>
+      </div>
+      <HistoryFilters state={state} combination={combination} search={search} />
+      {entries.length === 0 ? (
+        <p role="status" className="bg-paper-sunk text-ink-soft rounded-lg px-4 py-6 text-center">
+          {state || combination || search || cursor
+            ? "No videos match these filters."
+            : "No videos yet. Make the first one in the studio."}
+        </p>
+      ) : (
+        <ul aria-label="Videos" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+          {entries.map((entry) => (
+            <HistoryItem key={entry.id} entry={entry} />
+          ))}
+        </ul>
+      )}
+      <nav aria-label="Pages" className="flex justify-between text-sm">
+        {cursor ? (
+          <Link href={pageLink(undefined)} className="text-accent hover:underline">
+            ← Newest
+          </Link>
+        ) : (
+          <span />
+        )}
+        {nextCursor ? (
+          <Link href={pageLink(nextCursor)} className="text-accent hover:underline">
+            Older →
+          </Link>
+        ) : null}
+      </nav>
+    </main>
+  );
+}

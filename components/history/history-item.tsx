@@ -1,0 +1,57 @@
+import Link from "next/link";
+import type { TaskState } from "@/lib/task-view";
+import { combinationLabel } from "@/lib/video-request";
+import { StateBadge } from "./state-badge";
+
+export interface HistoryEntry {
+  id: string;
+  status: TaskState;
+  prompt: string | null;
+  combination: string;
+  seconds: number;
+  size: string;
+  createdAt: string;
+  hasPoster: boolean;
+}
+
+const dateFormat = new Intl.DateTimeFormat("en-GB", {
+  dateStyle: "medium",
+  timeStyle: "short",
+  timeZone: "UTC",
+});
+
+export function HistoryItem({ entry }: { entry: HistoryEntry }) {
+  return (
+    <li className="border-ink/10 bg-paper-raised overflow-hidden rounded-xl border shadow-sm">
+      <Link href={`/videos/${entry.id}`} className="hover:bg-paper-sunk/50 flex flex-col">
+        <div className="bg-ink/90 flex aspect-video items-center justify-center">
+          {entry.hasPoster ? (
+            // biome-ignore lint/performance/noImgElement: a private, signed-in asset; next/image would proxy it for nothing
+            <img
+              src={`/api/tasks/${entry.id}/poster`}
+              alt=""
+              loading="lazy"
+              className="h-full w-full object-cover"
+            />
+          ) : (
+            <span className="text-paper/70 text-xs">No preview</span>
+          )}
+        </div>
+        <div className="flex flex-col gap-1.5 p-3">
+          <div className="flex items-center justify-between gap-2">
+            <StateBadge status={entry.status} />
+            <time dateTime={entry.createdAt} className="text-ink-faint text-xs">
+              {dateFormat.format(new Date(entry.createdAt))} UTC
+            </time>
+          </div>
+          <p className="line-clamp-2 min-h-10 text-sm">
+            {entry.prompt ?? <span className="text-ink-faint">No prompt</span>}
+          </p>
+          <p className="text-ink-soft text-xs">
+            {combinationLabel(entry.combination)} · {entry.seconds} s · {entry.size}
+          </p>
+        </div>
+      </Link>
+    </li>
+  );
+}
