@@ -51,11 +51,30 @@ const envSchema = z.object({
     .min(1000)
     .default(60 * 60 * 1000),
   VIDEO_API_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** The port `next start` listens on; the in-process sweeper calls the demo gateway there. */
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** How often this process looks for tasks nobody is watching; 0 turns the sweeper off
+   * (on Vercel, where timers don't outlive a request, the cron route does the sweep). */
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
+  /** Bearer secret for /api/cron/sweep (Vercel Cron sends it); unset → loopback callers only. */
+  CRON_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16).optional()),
   /** Estimated price per output second, by resolution (the gateway's own is unpublished). */
   PRICE_PER_SECOND_720P: z.coerce.number().min(0).default(0.1),
   PRICE_PER_SECOND_1080P: z.coerce.number().min(0).default(0.15),
   /** Demo gateway: milliseconds per stage (queued → 10% → 20% → 30% → completed). */
   DEMO_STEP_MS: z.coerce.number().int().min(0).default(2500),
+  /** Set: media and results live in this S3-compatible bucket instead of DATA_DIR/media. */
+  S3_BUCKET: z.preprocess(emptyAsUndefined, z.string().min(3).optional()),
+  /** R2 takes "auto"; R2 and MinIO also accept us-east-1. */
+  S3_REGION: z.preprocess(emptyAsUndefined, z.string().default("us-east-1")),
+  /** R2/MinIO endpoint, e.g. https://<account>.r2.cloudflarestorage.com; unset for AWS. */
+  S3_ENDPOINT: z.preprocess(emptyAsUndefined, optionalUrl),
+  /** Where browsers and the gateway reach the bucket, when not at S3_ENDPOINT. */
+  S3_PUBLIC_ENDPOINT: z.preprocess(emptyAsUndefined, optionalUrl),
+  S3_ACCESS_KEY_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
+  S3_SECRET_ACCESS_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /** MinIO and s3rver need path-style URLs (endpoint/bucket/key). */
+  S3_FORCE_PATH_STYLE: z.preprocess(emptyAsUndefined, z.stringbool().default(false)),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -64,7 +83,12 @@ let cached: Env | undefined;
 
 export function env(): Env {
   if (cached) return cached;
-  const parsed = envSchema.safeParse(process.env);
+  const parsed = envSchema
+    .refine((value) => Boolean(value.S3_ACCESS_KEY_ID) === Boolean(value.S3_SECRET_ACCESS_KEY), {
+      message: "set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither",
+      path: ["S3_SECRET_ACCESS_KEY"],
+    })
+    .safeParse(process.env);
   if (!parsed.success) {
     // Name every bad variable at once, never its value (it may be a secret).
     const lines = parsed.error.issues.map(
@@ -107,4 +131,9 @@ export function publicBaseUrl(origin: string): string {
 export function priceRates(): Record<"720P" | "1080P", number> {
   const { PRICE_PER_SECOND_720P, PRICE_PER_SECOND_1080P } = env();
   return { "720P": PRICE_PER_SECOND_720P, "1080P": PRICE_PER_SECOND_1080P };
+}
+
+/** Where this server can reach itself, for work that runs outside any request. */
+export function selfOrigin(): string {
+  return env().PUBLIC_BASE_URL ?? `http://127.0.0.1:${env().PORT}`;
 }
