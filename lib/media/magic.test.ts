@@ -1,7 +1,13 @@
 import { fileTypeFromBuffer } from "file-type";
 import { describe, expect, it } from "vitest";
 import { normaliseMime } from "./limits";
-import { mp4LayoutIsWhole, pngHeaderAlpha, sniffMagic, wavHeaderSeconds } from "./magic";
+import {
+  imageIsWhole,
+  mp4LayoutIsWhole,
+  pngHeaderAlpha,
+  sniffMagic,
+  wavHeaderSeconds,
+} from "./magic";
 import { fixture, makePng, makeWav } from "./test-media.mock";
 
 const reader = (bytes: Buffer) => async (start: number, end: number) =>
@@ -23,6 +29,10 @@ describe("sniffMagic (the browser's sniffer) agrees with file-type (the server's
     ["pdf", Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.alloc(100, 32)])],
     ["html", Buffer.from("<!doctype html><html><body>hi</body></html>")],
     ["svg", Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')],
+    [
+      "svg with an XML prolog",
+      Buffer.from('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>'),
+    ],
     ["bmp", Buffer.concat([Buffer.from("BM"), Buffer.alloc(60)])],
     ["mov", Buffer.concat([Buffer.from("\0\0\0\x14ftypqt  \0\0\0\0qt  ", "latin1")])],
     ["zip", Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0, 0, 0])],
@@ -58,5 +68,24 @@ describe("header rules shared with the server's probe", () => {
     const cut = clip.subarray(0, clip.length - 100);
     expect(await mp4LayoutIsWhole(reader(cut), cut.length)).toBe(false);
     expect(await mp4LayoutIsWhole(reader(clip.subarray(0, 40)), 40)).toBe(false);
+  });
+});
+
+describe("imageIsWhole: a picture cut short is found out by its bytes", () => {
+  const whole = (mime: string, bytes: Buffer) =>
+    imageIsWhole(mime, new Uint8Array(bytes.subarray(0, 4100)), reader(bytes), bytes.length);
+
+  it("PNG: IEND at the end", async () => {
+    expect(await whole("image/png", fixture("portrait.png"))).toBe(true);
+    const png = fixture("portrait.png");
+    expect(await whole("image/png", png.subarray(0, png.length - 20))).toBe(false);
+  });
+
+  it("JPEG: an end marker after the first scan; trailing data allowed", async () => {
+    const jpeg = fixture("landscape.jpg");
+    expect(await whole("image/jpeg", jpeg)).toBe(true);
+    expect(await whole("image/jpeg", jpeg.subarray(0, jpeg.length >> 1))).toBe(false);
+    const motionPhoto = Buffer.concat([jpeg, Buffer.alloc(300_000, 7)]);
+    expect(await whole("image/jpeg", motionPhoto)).toBe(true);
   });
 });

@@ -80,6 +80,7 @@ export function sniffMagic(head: Uint8Array): SniffedType | undefined {
     return { ext: "gif", mime: "image/gif" };
   }
   if (ascii(head, 0, 5) === "%PDF-") return { ext: "pdf", mime: "application/pdf" };
+  if (ascii(head, 0, 6) === "<?xml ") return { ext: "xml", mime: "application/xml" };
   if (ascii(head, 0, 4) === "fLaC") return { ext: "flac", mime: "audio/flac" };
   if (ascii(head, 0, 4) === "OggS") return { ext: "ogg", mime: "audio/ogg" };
   if (startsWith(head, [0x1a, 0x45, 0xdf, 0xa3])) {
@@ -181,4 +182,67 @@ export async function mp4LayoutIsWhole(read: ByteReader, size: number): Promise<
     offset += boxSize;
   }
   return seen.has("ftyp") && seen.has("moov");
+}
+
+const TAIL_BYTES = 64 * 1024;
+const PNG_IEND = [0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
+
+function indexOfBytes(haystack: Uint8Array, needle: readonly number[], from = 0): number {
+  for (let i = from; i + needle.length <= haystack.length; i++) {
+    if (needle.every((byte, j) => haystack[i + j] === byte)) return i;
+  }
+  return -1;
+}
+
+/** Where a JPEG's first scan (SOS) starts, walking the marker segments of `head`. */
+function jpegScanStart(head: Uint8Array): number | undefined {
+  let offset = 2;
+  while (offset + 4 <= head.length) {
+    if (head[offset] !== 0xff) return undefined;
+    const marker = head[offset + 1];
+    if (marker === 0xff) {
+      offset += 1; // fill byte
+      continue;
+    }
+    if (marker === 0xda) return offset;
+    offset += 2 + ((head[offset + 2] << 8) | head[offset + 3]);
+  }
+  return undefined;
+}
+
+/**
+ * Whether a picture's bytes run to their end, the way an upload cut short does not: a PNG has
+ * its IEND chunk near the end; a JPEG has an end-of-image marker after its first scan (an
+ * EXIF thumbnail's marker, before the scan, does not count; data appended after the picture,
+ * as in motion photos, is allowed); a BMP or WEBP is at least as long as its header says.
+ * `head` is the file's first bytes (at least the JPEG header). Browsers show a cut picture
+ * half grey rather than fail, so both sides use this rule.
+ */
+export async function imageIsWhole(
+  mime: string,
+  head: Uint8Array,
+  read: ByteReader,
+  size: number,
+): Promise<boolean> {
+  if (mime === "image/png") {
+    const tail = await read(Math.max(0, size - TAIL_BYTES), size);
+    return indexOfBytes(tail, PNG_IEND) !== -1;
+  }
+  if (mime === "image/bmp") {
+    const declared = u32le(head, 2);
+    return head.length >= 6 && (declared === 0 || declared <= size);
+  }
+  if (mime === "image/webp") return head.length >= 8 && u32le(head, 4) + 8 <= size;
+  if (mime !== "image/jpeg") return true;
+  const scan = jpegScanStart(head);
+  if (scan === undefined) return false;
+  // Most JPEGs end with the marker: look at the tail first, then walk the rest in chunks.
+  const tailStart = Math.max(scan, size - TAIL_BYTES);
+  if (indexOfBytes(await read(tailStart, size), [0xff, 0xd9]) !== -1) return true;
+  for (let start = scan; start < tailStart; start += TAIL_BYTES) {
+    // One byte of overlap, so a marker split across two reads is still found.
+    const chunk = await read(start, Math.min(tailStart + 1, start + TAIL_BYTES + 1));
+    if (indexOfBytes(chunk, [0xff, 0xd9]) !== -1) return true;
+  }
+  return false;
 }
