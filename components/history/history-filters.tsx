@@ -12,58 +12,60 @@ const field =
 /** A plain GET form: filters live in the URL, so a filtered history can be shared. */
 export function HistoryFilters({ state, combination, search }: HistoryFiltersProps) {
   return (
-    <form method="get" action="/videos" className="flex flex-wrap items-end gap-3" role="search">
-      <div className="flex flex-col gap-1">
-        <label htmlFor="history-state" className="text-xs font-medium">
-          State
-        </label>
-        <select id="history-state" name="state" defaultValue={state ?? ""} className={field}>
-          <option value="">All</option>
-          <option value="running">Running</option>
-          <option value="completed">Completed</option>
-          <option value="failed">Failed</option>
-        </select>
-      </div>
-      <div className="flex flex-col gap-1">
-        <label htmlFor="history-combination" className="text-xs font-medium">
-          Inputs
-        </label>
-        <select
-          id="history-combination"
-          name="combination"
-          defaultValue={combination ?? ""}
-          className={field}
+    <search>
+      <form method="get" action="/videos" className="flex flex-wrap items-end gap-3">
+        <div className="flex flex-col gap-1">
+          <label htmlFor="history-state" className="text-xs font-medium">
+            State
+          </label>
+          <select id="history-state" name="state" defaultValue={state ?? ""} className={field}>
+            <option value="">All</option>
+            <option value="running">Running</option>
+            <option value="completed">Completed</option>
+            <option value="failed">Failed</option>
+          </select>
+        </div>
+        <div className="flex flex-col gap-1">
+          <label htmlFor="history-combination" className="text-xs font-medium">
+            Inputs
+          </label>
+          <select
+            id="history-combination"
+            name="combination"
+            defaultValue={combination ?? ""}
+            className={field}
+          >
+            <option value="">Any</option>
+            {allowedCombinations.map((combo) => {
+              const key = combinationKey(combo);
+              return (
+                <option key={key} value={key}>
+                  {combinationLabel(key)}
+                </option>
+              );
+            })}
+          </select>
+        </div>
+        <div className="flex min-w-48 flex-1 flex-col gap-1">
+          <label htmlFor="history-search" className="text-xs font-medium">
+            Search prompts
+          </label>
+          <input
+            id="history-search"
+            type="search"
+            name="q"
+            defaultValue={search ?? ""}
+            placeholder="e.g. portrait"
+            className={field}
+          />
+        </div>
+        <button
+          type="submit"
+          className="bg-accent hover:bg-accent-strong rounded-md px-4 py-1.5 text-sm font-medium text-white"
         >
-          <option value="">Any</option>
-          {allowedCombinations.map((combo) => {
-            const key = combinationKey(combo);
-            return (
-              <option key={key} value={key}>
-                {combinationLabel(key)}
-              </option>
-            );
-          })}
-        </select>
-      </div>
-      <div className="flex min-w-48 flex-1 flex-col gap-1">
-        <label htmlFor="history-search" className="text-xs font-medium">
-          Search prompts
-        </label>
-        <input
-          id="history-search"
-          type="search"
-          name="q"
-          defaultValue={search ?? ""}
-          placeholder="e.g. portrait"
-          className={field}
-        />
-      </div>
-      <button
-        type="submit"
-        className="bg-accent hover:bg-accent-strong rounded-md px-4 py-1.5 text-sm font-medium text-white"
-      >
-        Filter
-      </button>
-    </form>
+          Filter
+        </button>
+      </form>
+    </search>
   );
 }

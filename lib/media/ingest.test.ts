@@ -15,11 +15,11 @@ import {
   generatedUpload,
   makePng,
   makeWav,
-  useFreshDataDir,
   wavHeader,
+  withFreshDataDir,
 } from "./test-media.mock";
 
-const dataDir = useFreshDataDir("wan-ingest-");
+const dataDir = withFreshDataDir("wan-ingest-");
 const storageDir = path.join(dataDir, "media");
 
 async function rowCount(): Promise<number> {

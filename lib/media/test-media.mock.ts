@@ -12,7 +12,7 @@ export function fixture(name: string): Buffer {
 }
 
 /** Points DATA_DIR at a fresh temp folder; call before anything reads the settings. */
-export function useFreshDataDir(prefix = "wan-media-"): string {
+export function withFreshDataDir(prefix = "wan-media-"): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   process.env.DATA_DIR = dir;
   delete process.env.MEDIA_URL_SECRET;

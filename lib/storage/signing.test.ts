@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { useFreshDataDir } from "@/lib/media/test-media.mock";
+import { withFreshDataDir } from "@/lib/media/test-media.mock";
 import { resetSigningSecretForTests, signMediaUrl, verifyMediaSignature } from "./signing";
 
-const dataDir = useFreshDataDir("wan-signing-");
+const dataDir = withFreshDataDir("wan-signing-");
 const ID = "3f1c2a9e-5b7d-4c1e-9a2b-0c4d5e6f7a8b";
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 

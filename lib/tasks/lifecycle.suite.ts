@@ -23,11 +23,7 @@ function must<T>(value: T | null | undefined): T {
 type Handler = (request: Request) => Promise<Response>;
 
 /** A node:http server that hands each request to `route` as a web Request, streaming back. */
-async function serve(
-  route: (url: URL) => Handler | null,
-  seen: string[],
-  times: number[] = [],
-) {
+async function serve(route: (url: URL) => Handler | null, seen: string[], times: number[] = []) {
   const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
     seen.push(`${req.method} ${url.pathname}`);
@@ -88,17 +84,21 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
       const demo = await import("@/lib/gateway/demo");
       const mediaRoute = await import("@/app/api/media/[id]/route");
 
-      const app = await serve((url) => {
-        if (url.pathname.startsWith("/api/demo-gateway/")) {
-          return (request) => demo.routeDemoRequest(demo.demoGateway, request);
-        }
-        const media = /^\/api\/media\/([^/]+)$/.exec(url.pathname);
-        if (media) {
-          return (request) =>
-            mediaRoute.GET(request, { params: Promise.resolve({ id: media[1] }) });
-        }
-        return null;
-      }, seen, seenAt);
+      const app = await serve(
+        (url) => {
+          if (url.pathname.startsWith("/api/demo-gateway/")) {
+            return (request) => demo.routeDemoRequest(demo.demoGateway, request);
+          }
+          const media = /^\/api\/media\/([^/]+)$/.exec(url.pathname);
+          if (media) {
+            return (request) =>
+              mediaRoute.GET(request, { params: Promise.resolve({ id: media[1] }) });
+          }
+          return null;
+        },
+        seen,
+        seenAt,
+      );
       origin = app.origin;
       // A gateway that takes the create and never answers: the outcome is unknown.
       const hanging = await serve(() => () => new Promise<Response>(() => {}), hangingSeen);

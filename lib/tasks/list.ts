@@ -47,7 +47,9 @@ function likePattern(words: string): string {
  * The history, newest first. Keyset pagination on (created_at, id) uses the index whatever
  * the page, so page 500 costs what page 1 does.
  */
-export async function listTasks(query: ListQuery): Promise<{ rows: TaskRow[]; nextCursor: string | null }> {
+export async function listTasks(
+  query: ListQuery,
+): Promise<{ rows: TaskRow[]; nextCursor: string | null }> {
   const db = await getDb();
   const limit = Math.min(Math.max(query.limit ?? 24, 1), 100);
   const where: SQL[] = [];

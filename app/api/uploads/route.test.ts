@@ -2,10 +2,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { media } from "@/lib/db/schema";
-import { filesUnder, fixture, useFreshDataDir } from "@/lib/media/test-media.mock";
+import { filesUnder, fixture, withFreshDataDir } from "@/lib/media/test-media.mock";
 import { POST } from "./route";
 
-const dataDir = useFreshDataDir("wan-uploads-route-");
+const dataDir = withFreshDataDir("wan-uploads-route-");
 const storageDir = path.join(dataDir, "media");
 
 beforeAll(async () => {

@@ -2,12 +2,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import type { MediaRow } from "@/lib/db/schema";
 import { ingestUpload } from "@/lib/media";
-import { chunked, fixture, useFreshDataDir } from "@/lib/media/test-media.mock";
+import { chunked, fixture, withFreshDataDir } from "@/lib/media/test-media.mock";
 import { mediaUrlFor } from "@/lib/media/urls";
 import { signMediaUrl } from "@/lib/storage/signing";
 import { GET, HEAD } from "./route";
 
-useFreshDataDir("wan-media-route-");
+withFreshDataDir("wan-media-route-");
 
 const clipBytes = fixture("clip.mp4");
 let clip: MediaRow;
