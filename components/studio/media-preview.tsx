@@ -1,19 +1,29 @@
 import { formatBytes, type MediaKind, mediaLimits } from "@/lib/video-request";
+import type { LocalProbe } from "./inspect-file";
 import type { SlotState } from "./use-media-slots";
+import { Waveform } from "./waveform";
 
-type Filled = Extract<SlotState, { status: "uploading" | "ready" }>;
+type Filled = Extract<SlotState, { status: "checking" | "uploading" | "ready" }>;
 
+/** What is known of the file: the server's probe once kept, the browser's before. */
+function probeOf(slot: Filled): LocalProbe {
+  if (slot.status === "ready") return slot.media.probe;
+  return slot.status === "uploading" ? slot.probe : {};
+}
+
+/** "1.2 MB · 1280×720 px · 3.0 s": what the model's limits are about, at a glance. */
 function details(slot: Filled): string {
-  if (slot.status === "uploading") return formatBytes(slot.file.size);
-  const { bytes, probe } = slot.media;
+  if (slot.status === "checking") return `${formatBytes(slot.file.size)} · checking…`;
+  const bytes = slot.status === "ready" ? slot.media.bytes : slot.file.size;
+  const { width, height, durationSeconds } = probeOf(slot);
   const parts = [formatBytes(bytes)];
-  if (probe.width && probe.height) parts.push(`${probe.width}×${probe.height} px`);
-  if (probe.durationSeconds) parts.push(`${probe.durationSeconds.toFixed(1)} s`);
+  if (width && height) parts.push(`${width}×${height} px`);
+  if (durationSeconds) parts.push(`${durationSeconds.toFixed(1)} s`);
   return parts.join(" · ");
 }
 
 export function MediaPreview({ kind, slot }: { kind: MediaKind; slot: Filled }) {
-  const name = slot.status === "uploading" ? slot.file.name : slot.name;
+  const name = slot.status === "ready" ? slot.name : slot.file.name;
   const category = mediaLimits[kind].category;
   return (
     <figure className="flex flex-col gap-2">
@@ -26,8 +36,11 @@ export function MediaPreview({ kind, slot }: { kind: MediaKind; slot: Filled }) 
         />
       )}
       {category === "audio" && (
-        // biome-ignore lint/a11y/useMediaCaption: a person's own voice track, previewed before upload
-        <audio controls src={slot.previewUrl} className="w-full" />
+        <>
+          <Waveform src={slot.previewUrl} name={name} />
+          {/* biome-ignore lint/a11y/useMediaCaption: a person's own voice track, previewed before upload */}
+          <audio controls src={slot.previewUrl} className="w-full" />
+        </>
       )}
       {category === "video" && (
         <video controls muted src={slot.previewUrl} className="bg-ink max-h-40 w-full rounded-md" />

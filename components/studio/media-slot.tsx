@@ -3,7 +3,7 @@
 import { useId } from "react";
 import { type FileRejection, useDropzone } from "react-dropzone";
 import { formatBytes, type MediaKind, mediaKindLabels, mediaLimits } from "@/lib/video-request";
-import { acceptFor, rejectionMessage } from "./accept";
+import { acceptFor } from "./accept";
 import { MediaPreview } from "./media-preview";
 import { UploadProgress } from "./upload-progress";
 import type { SlotState } from "./use-media-slots";
@@ -15,6 +15,8 @@ interface MediaSlotProps {
   blockedReason: string | null;
   /** A message from the server about this slot (e.g. a media id it no longer knows). */
   fieldError?: string;
+  /** Something worth knowing that does not block (e.g. the frames' shapes differ). */
+  warning?: string;
   hint: string;
   onFile: (kind: MediaKind, file: File) => void;
   onRefuse: (kind: MediaKind, message: string) => void;
@@ -22,7 +24,7 @@ interface MediaSlotProps {
 }
 
 export function MediaSlot(props: MediaSlotProps) {
-  const { kind, slot, blockedReason, fieldError, hint, onFile, onRefuse, onClear } = props;
+  const { kind, slot, blockedReason, fieldError, warning, hint, onFile, onRefuse, onClear } = props;
   const label = mediaKindLabels[kind];
   const inputId = useId();
   const hintId = useId();
@@ -30,8 +32,10 @@ export function MediaSlot(props: MediaSlotProps) {
   const limits = mediaLimits[kind];
 
   const { getRootProps, getInputProps, isDragActive, open } = useDropzone({
+    // `accept` filters the file picker. A drop it would refuse by name or declared type is
+    // still checked by its bytes (inspect-file.ts), which refuses in the server's words or
+    // lets a well-formed file with an odd name through.
     accept: acceptFor(kind),
-    maxSize: limits.maxBytes,
     multiple: false,
     disabled,
     // The labelled input itself takes keyboard focus, and clicks open the picker only on the
@@ -39,11 +43,14 @@ export function MediaSlot(props: MediaSlotProps) {
     noKeyboard: true,
     noClick: true,
     onDropAccepted: ([file]) => onFile(kind, file),
-    onDropRejected: ([rejection]: FileRejection[]) =>
-      onRefuse(kind, rejectionMessage(kind, rejection)),
+    onDropRejected: (rejections: FileRejection[]) => {
+      if (rejections.length > 1) return onRefuse(kind, "Drop one file at a time.");
+      onFile(kind, rejections[0].file);
+    },
   });
 
-  const filled = slot.status === "uploading" || slot.status === "ready";
+  const filled =
+    slot.status === "checking" || slot.status === "uploading" || slot.status === "ready";
   const error = slot.status === "error" ? slot.message : fieldError;
   const linkButton = "text-accent text-sm underline-offset-2 hover:underline";
 
@@ -91,7 +98,7 @@ export function MediaSlot(props: MediaSlotProps) {
               Replace<span className="sr-only"> {label.toLowerCase()}</span>
             </button>
             <button type="button" className={linkButton} onClick={() => onClear(kind)}>
-              {slot.status === "uploading" ? "Cancel" : "Remove"}
+              {slot.status === "ready" ? "Remove" : "Cancel"}
               <span className="sr-only"> {label.toLowerCase()}</span>
             </button>
           </div>
@@ -121,6 +128,11 @@ export function MediaSlot(props: MediaSlotProps) {
       <p id={hintId} className="text-ink-soft text-xs">
         {blockedReason ?? hint}
       </p>
+      {warning && !error ? (
+        <p role="status" className="bg-accent-soft text-ink-soft rounded-md px-2 py-1 text-sm">
+          {warning}
+        </p>
+      ) : null}
       {error ? (
         <p role="alert" className="bg-danger-soft text-danger rounded-md px-2 py-1 text-sm">
           {error}

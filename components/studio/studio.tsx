@@ -52,7 +52,9 @@ export function Studio({ pollMs, initial, submit }: StudioProps) {
   const router = useRouter();
   const pathname = usePathname();
   const taskId = useSearchParams().get("task");
-  const { slots, chosen, uploading, media, add, clear, refuse } = useMediaSlots(initial?.media);
+  const { slots, chosen, uploading, media, warnings, add, clear, refuse } = useMediaSlots(
+    initial?.media,
+  );
   const [secondsText, setSecondsText] = useState(String(initial?.seconds ?? SECONDS_DEFAULT));
   const [size, setSize] = useState<VideoSize>(initial?.size ?? SIZE_DEFAULT);
   const [prompt, setPrompt] = useState(initial?.prompt ?? "");
@@ -127,6 +129,7 @@ export function Studio({ pollMs, initial, submit }: StudioProps) {
                 fieldError={
                   serverFieldError(kind) ?? (media.length > 0 ? fieldErrors[kind]?.[0] : undefined)
                 }
+                warning={warnings[kind]}
                 hint={hints[kind]}
                 onFile={add}
                 onRefuse={refuse}

@@ -1,15 +1,21 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
+import { aspectMismatchNote } from "@/lib/media/limits";
 import { type MediaKind, type MediaRef, mediaKinds } from "@/lib/video-request";
+import { inspectFile, type LocalProbe } from "./inspect-file";
 import { UploadError, type UploadedMedia, uploadFile } from "./upload";
 
 export type SlotState =
   | { status: "empty" }
+  /** The browser is reading the file (type, size, length) before deciding to upload it. */
+  | { status: "checking"; file: File; previewUrl: string }
   | {
       status: "uploading";
       file: File;
       previewUrl: string;
+      /** What the browser measured (shown while the bytes travel). */
+      probe: LocalProbe;
       sent: number;
       total: number;
       cancel: () => void;
@@ -35,7 +41,14 @@ function initialSlots(initial: Partial<Record<MediaKind, StoredMedia>> = {}): Sl
 }
 
 function previewOf(slot: SlotState): string | null {
-  return slot.status === "uploading" || slot.status === "ready" ? slot.previewUrl : null;
+  return "previewUrl" in slot ? slot.previewUrl : null;
+}
+
+/** Picture size of a slot, from the server's probe or, while uploading, the browser's. */
+function dimensionsOf(slot: SlotState): LocalProbe | undefined {
+  if (slot.status === "ready") return slot.media.probe;
+  if (slot.status === "uploading") return slot.probe;
+  return undefined;
 }
 
 /** Only the previews we made from local files hold memory; server URLs are left alone. */
@@ -44,8 +57,9 @@ function revoke(url: string | null) {
 }
 
 /**
- * The four media slots: each file uploads as soon as it is dropped, with progress and cancel.
- * A newer drop into the same slot wins over an older upload still under way.
+ * The four media slots: each dropped file is checked in the browser first (the server's rules,
+ * in the server's words: a refused file is never sent), then uploads at once, with progress
+ * and cancel. A newer drop into the same slot wins over an older check or upload.
  */
 export function useMediaSlots(initial?: Partial<Record<MediaKind, StoredMedia>>) {
   const [slots, setSlots] = useState<Slots>(() => initialSlots(initial));
@@ -61,11 +75,8 @@ export function useMediaSlots(initial?: Partial<Record<MediaKind, StoredMedia>>)
     setSlots((current) => ({ ...current, [kind]: next }));
   }, []);
 
-  const add = useCallback(
-    (kind: MediaKind, file: File) => {
-      const turn = (generation.current[kind] ?? 0) + 1;
-      generation.current[kind] = turn;
-      const previewUrl = URL.createObjectURL(file);
+  const upload = useCallback(
+    (kind: MediaKind, file: File, previewUrl: string, probe: LocalProbe, turn: number) => {
       const isCurrent = () => generation.current[kind] === turn;
       const handle = uploadFile(kind, file, (sent, total) => {
         if (!isCurrent()) return;
@@ -80,6 +91,7 @@ export function useMediaSlots(initial?: Partial<Record<MediaKind, StoredMedia>>)
         status: "uploading",
         file,
         previewUrl,
+        probe,
         sent: 0,
         total: file.size,
         cancel: handle.cancel,
@@ -107,6 +119,27 @@ export function useMediaSlots(initial?: Partial<Record<MediaKind, StoredMedia>>)
     [replace],
   );
 
+  const add = useCallback(
+    (kind: MediaKind, file: File) => {
+      const turn = (generation.current[kind] ?? 0) + 1;
+      generation.current[kind] = turn;
+      const previewUrl = URL.createObjectURL(file);
+      replace(kind, { status: "checking", file, previewUrl });
+      inspectFile(kind, file, previewUrl)
+        // A check that breaks (not a refusal) leaves the verdict to the server.
+        .catch(() => ({ problem: null, probe: {} }))
+        .then(({ problem, probe }) => {
+          if (generation.current[kind] !== turn) return;
+          if (problem) {
+            replace(kind, { status: "error", message: problem });
+          } else {
+            upload(kind, file, previewUrl, probe, turn);
+          }
+        });
+    },
+    [replace, upload],
+  );
+
   const clear = useCallback(
     (kind: MediaKind) => {
       generation.current[kind] = (generation.current[kind] ?? 0) + 1;
@@ -132,13 +165,23 @@ export function useMediaSlots(initial?: Partial<Record<MediaKind, StoredMedia>>)
   );
 
   const chosen = mediaKinds.filter(
-    (kind) => slots[kind].status === "uploading" || slots[kind].status === "ready",
+    (kind) => slots[kind].status !== "empty" && slots[kind].status !== "error",
   );
-  const uploading = mediaKinds.some((kind) => slots[kind].status === "uploading");
+  const uploading = mediaKinds.some(
+    (kind) => slots[kind].status === "uploading" || slots[kind].status === "checking",
+  );
+  // Warnings never block: the model takes the pair, but the result may not be what was meant.
+  const aspectWarning = aspectMismatchNote(
+    dimensionsOf(slots.first_frame),
+    dimensionsOf(slots.last_frame),
+  );
+  const warnings: Partial<Record<MediaKind, string>> = aspectWarning
+    ? { last_frame: aspectWarning }
+    : {};
   const media: MediaRef[] = mediaKinds.flatMap((kind) => {
     const slot = slots[kind];
     return slot.status === "ready" ? [{ type: kind, mediaId: slot.media.id }] : [];
   });
 
-  return { slots, chosen, uploading, media, add, clear, refuse };
+  return { slots, chosen, uploading, media, warnings, add, clear, refuse };
 }
