@@ -63,6 +63,12 @@ const envSchema = z.object({
   PRICE_PER_SECOND_1080P: z.coerce.number().min(0).default(0.15),
   /** Demo gateway: milliseconds per stage (queued → 10% → 20% → 30% → completed). */
   DEMO_STEP_MS: z.coerce.number().int().min(0).default(2500),
+  /** Demo gateway: how long a finished video stays downloadable, like the provider's ~24 h. */
+  DEMO_CONTENT_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(24 * 3600 * 1000),
   /** Set: media and results live in this S3-compatible bucket instead of DATA_DIR/media. */
   S3_BUCKET: z.preprocess(emptyAsUndefined, z.string().min(3).optional()),
   /** R2 takes "auto"; R2 and MinIO also accept us-east-1. */

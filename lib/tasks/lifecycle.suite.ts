@@ -172,6 +172,21 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
 
       const view = tasksLib.toTaskView(must(done));
       expect(view.videoUrl).toBe(`/api/tasks/${row.id}/video`);
+
+      // Kept means independent of the gateway: with the gateway unreachable (a server that
+      // never answers), the video route still serves it, ranged, from our storage.
+      const videoRoute = await import("@/app/api/tasks/[id]/video/route");
+      const response = await videoRoute.GET(
+        new Request(`${hangingOrigin}/api/tasks/${row.id}/video`, {
+          headers: { range: "bytes=0-7" },
+        }),
+        { params: Promise.resolve({ id: row.id }) },
+      );
+      expect(response.status).toBe(206);
+      expect(response.headers.get("content-type")).toBe("video/mp4");
+      const bytes = Buffer.from(await response.arrayBuffer());
+      expect(bytes.subarray(4, 8).toString("latin1")).toBe("ftyp");
+      expect(hangingSeen.some((line) => line.includes(row.gatewayId ?? "-"))).toBe(false);
       expect(JSON.stringify(view)).not.toContain(row.gatewayId ?? "");
     });
 

@@ -27,6 +27,8 @@ export interface DemoGatewayDeps {
   apiKey: string;
   /** Milliseconds per stage (DEMO_STEP_MS). */
   stepMs: number;
+  /** How long after completion the content stays downloadable (the provider's ~24 h). */
+  linkTtlMs?: number;
   now?: () => Date;
   /** How media URLs are downloaded (tests pass their own fetch or a short timeout). */
   media?: MediaCheckOptions;
@@ -42,8 +44,8 @@ export interface DemoGateway {
   content(request: Request, id: string): Promise<Response>;
 }
 
-/** How long the result link claims to live, like the provider's (~24 h). */
-const LINK_TTL_S = 24 * 3600;
+/** How long the result link lives by default, like the provider's (~24 h). */
+const LINK_TTL_MS = 24 * 3600 * 1000;
 
 const unix = (date: Date) => Math.floor(date.getTime() / 1000);
 
@@ -59,6 +61,7 @@ function videoObject(
   request: DemoRequest,
   createdAt: Date,
   state: DemoState,
+  linkTtlMs: number,
 ) {
   const video: Record<string, unknown> = {
     id,
@@ -73,7 +76,7 @@ function videoObject(
   };
   if (state.completedAt) video.completed_at = unix(state.completedAt);
   if (state.status === "completed" && state.completedAt) {
-    const expires = unix(state.completedAt) + LINK_TTL_S;
+    const expires = Math.floor((state.completedAt.getTime() + linkTtlMs) / 1000);
     video.metadata = {
       url: `${root}/v1/videos/${encodeURIComponent(id)}/content?Expires=${expires}`,
     };
@@ -84,6 +87,7 @@ function videoObject(
 
 export function createDemoGateway(deps: DemoGatewayDeps): DemoGateway {
   const now = deps.now ?? (() => new Date());
+  const linkTtlMs = deps.linkTtlMs ?? LINK_TTL_MS;
   const newId = deps.newId ?? (() => `task_${randomBytes(12).toString("hex")}`);
 
   function authorised(request: Request): boolean {
@@ -153,7 +157,7 @@ export function createDemoGateway(deps: DemoGatewayDeps): DemoGateway {
       });
       // Like the real one, a create always answers queued; time moves it on from there.
       const queued: DemoState = { status: "queued", progress: 0 };
-      return jsonReply(200, videoObject(rootOf(request), id, body, createdAt, queued));
+      return jsonReply(200, videoObject(rootOf(request), id, body, createdAt, queued, linkTtlMs));
     },
 
     async retrieve(request, id) {
@@ -162,7 +166,7 @@ export function createDemoGateway(deps: DemoGatewayDeps): DemoGateway {
       if (!task) return taskNotExist();
       return jsonReply(
         200,
-        videoObject(rootOf(request), id, task.request, task.row.createdAt, task.state),
+        videoObject(rootOf(request), id, task.request, task.row.createdAt, task.state, linkTtlMs),
       );
     },
 
@@ -177,7 +181,10 @@ export function createDemoGateway(deps: DemoGatewayDeps): DemoGateway {
       if (state.status !== "completed") {
         return contentError(400, `The video is not ready yet (status ${state.status}).`);
       }
-      if (task.fault === "content") {
+      const expired =
+        state.completedAt !== undefined &&
+        now().getTime() > state.completedAt.getTime() + linkTtlMs;
+      if (task.fault === "content" || expired) {
         return contentError(
           502,
           "The result link has expired; the video can no longer be downloaded.",

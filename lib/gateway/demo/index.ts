@@ -25,6 +25,7 @@ function gateway(): DemoGateway {
     store: dbDemoStore(getDb),
     apiKey: DEMO_GATEWAY_KEY,
     stepMs: env().DEMO_STEP_MS,
+    linkTtlMs: env().DEMO_CONTENT_TTL_MS,
   });
   return instance;
 }
