@@ -8,8 +8,9 @@ import { toNodeReadable } from "@/lib/storage/local";
 import { type MediaKind, mediaLimits } from "@/lib/video-request";
 import { MediaRejectedError } from "./errors";
 import { isMediaId, mediaStorageKey, newMediaId } from "./ids";
-import { cleanFileName, probeProblem, sizeProblem, tooLargeProblem, typeProblem } from "./limits";
-import { probeStored, SNIFF_BYTES, sniffType } from "./probe";
+import { cleanFileName, sizeProblem, tooLargeProblem, typeProblem } from "./limits";
+import { SNIFF_BYTES, sniffType } from "./probe";
+import { type VerifiedMedia, verifyStoredMedia } from "./verify";
 
 export interface IngestInput {
   kind: MediaKind;
@@ -98,30 +99,45 @@ export async function ingestUpload(
         message: `The upload ended early (${size} of ${declaredSize} bytes arrived). Try again.`,
       });
     }
-    const mime = seen.mime as string;
-    const probe = await probeStored(storage, storageKey, kind, limits.category, mime, size);
-    const problem = probeProblem(kind, mime, probe);
-    if (problem) throw new MediaRejectedError(problem);
-
-    const db = await getDb();
-    const [row] = await db
-      .insert(media)
-      .values({
-        id,
-        kind,
-        mimeType: mime,
-        bytes: size,
-        originalName: cleanFileName(input.declaredName),
-        storageKey,
-        probe,
-      })
-      .returning();
-    return row;
+    const verified = await verifyStoredMedia(storage, storageKey, kind, { maxBytes });
+    return await insertMediaRow({ id, kind, storageKey, name: input.declaredName, ...verified });
   } catch (error) {
     source.destroy();
     await storage.delete(storageKey).catch(() => {});
     throw error;
   }
+}
+
+/** Records a verified stored file; the name is the browser's, cleaned for display. */
+export async function insertMediaRow(
+  input: { id: string; kind: MediaKind; storageKey: string; name: string } & VerifiedMedia,
+): Promise<MediaRow> {
+  const db = await getDb();
+  const [row] = await db
+    .insert(media)
+    .values({
+      id: input.id,
+      kind: input.kind,
+      mimeType: input.mime,
+      bytes: input.bytes,
+      originalName: cleanFileName(input.name),
+      storageKey: input.storageKey,
+      probe: input.probe,
+    })
+    .returning();
+  return row;
+}
+
+/** What the upload routes answer for a stored file (the browser's `UploadedMedia`). */
+export function uploadedMediaOf(row: MediaRow) {
+  return {
+    id: row.id,
+    kind: row.kind,
+    mimeType: row.mimeType,
+    bytes: row.bytes,
+    name: row.originalName,
+    probe: row.probe,
+  };
 }
 
 /** The stored media among `ids` (unknown or malformed ids are simply absent). */

@@ -77,6 +77,21 @@ export function verifyMediaSignature(
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
+/**
+ * HMAC of `value` under the same secret, for other signed tokens (e.g. direct-upload ids).
+ * `purpose` separates the domains, so a signature made for one use never verifies for another.
+ */
+export function signValue(purpose: string, value: string): string {
+  return createHmac("sha256", secret()).update(`${purpose}\n${value}`).digest("base64url");
+}
+
+export function verifyValue(purpose: string, value: string, sig: string): boolean {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(sig)) return false;
+  const given = Buffer.from(sig, "base64url");
+  const expected = Buffer.from(signValue(purpose, value), "base64url");
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
 /** Seconds until a URL expiring at `exp` stops working (0 when past or malformed). */
 export function secondsLeft(exp: string | number | null, now: number = Date.now()): number {
   const seconds = Number(exp) - Math.floor(now / 1000);

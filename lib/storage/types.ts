@@ -29,3 +29,43 @@ export interface Storage {
   /** Removes `key`; no error when it is already gone. */
   delete(key: string): Promise<void>;
 }
+
+/** A presigned upload: the browser PUTs the file's bytes to `url` with exactly `headers`. */
+export interface PresignedPut {
+  url: string;
+  headers: Record<string, string>;
+  /** Unix milliseconds after which the URL no longer starts an upload. */
+  expiresAt: number;
+}
+
+export interface PresignPutOptions {
+  /** Signed into the URL: storage refuses a body of any other length. */
+  contentLength: number;
+  contentType: string;
+  expiresIn: number;
+}
+
+export interface PresignGetOptions {
+  /** Seconds; drivers cap it at what they can sign (S3 SigV4: 7 days). */
+  expiresIn: number;
+  /** Overrides the stored Content-Type / Content-Disposition in the answer. */
+  contentType?: string;
+  contentDisposition?: string;
+}
+
+/**
+ * Storage that browsers and the gateway can reach directly (S3 and compatibles): uploads go
+ * straight to it through presigned PUTs, and media/results are handed out as presigned GETs,
+ * so no file body passes through a serverless function.
+ */
+export interface DirectStorage extends Storage {
+  readonly direct: true;
+  presignPut(key: string, options: PresignPutOptions): Promise<PresignedPut>;
+  presignGet(key: string, options: PresignGetOptions): Promise<string>;
+  /** Server-side copy, replacing the stored type (the sniffed one) on the way. */
+  copy(fromKey: string, toKey: string, options: { contentType: string }): Promise<void>;
+}
+
+export function isDirectStorage(storage: Storage): storage is DirectStorage {
+  return (storage as Partial<DirectStorage>).direct === true;
+}
