@@ -16,7 +16,8 @@ export type Fixture =
   | "not-an-image.png"
   | "transparent.png"
   | "tiny.png"
-  | "short.wav";
+  | "short.wav"
+  | "long-clip.mp4";
 
 const slotKeys: Record<SlotLabel, string> = {
   "First frame": "first_frame",
