@@ -18,6 +18,8 @@ export const media = pgTable("media", {
   originalName: text("original_name").notNull(),
   storageKey: text("storage_key").notNull(),
   probe: jsonb("probe").$type<MediaProbe>().notNull().default({}),
+  /** Who uploaded it: the member's id (lower-cased email), "local" when sign-in is off. */
+  ownerId: text("owner_id").notNull().default("local"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -41,6 +43,14 @@ export const tasks = pgTable(
   {
     id: text("id").primaryKey(),
     gatewayId: text("gateway_id"),
+    /** Who made it: the member's id (lower-cased email), "local" when sign-in is off. */
+    ownerId: text("owner_id").notNull().default("local"),
+    ownerName: text("owner_name"),
+    /**
+     * One click, one task: the browser sends one key per submission, shared by its retries
+     * and by other tabs holding the same form; the unique index turns a repeat into a lookup.
+     */
+    idempotencyKey: text("idempotency_key").unique(),
     status: text("status").$type<TaskStatus>().notNull(),
     progress: integer("progress").notNull().default(0),
     seconds: integer("seconds").notNull(),
@@ -72,6 +82,8 @@ export const tasks = pgTable(
     index("tasks_created_at_idx").on(table.createdAt, table.id),
     index("tasks_status_created_at_idx").on(table.status, table.createdAt),
     index("tasks_combination_created_at_idx").on(table.combination, table.createdAt),
+    // Budgets: what a member (or the team) started since a given time.
+    index("tasks_owner_created_at_idx").on(table.ownerId, table.createdAt),
   ],
 );
 
