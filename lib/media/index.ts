@@ -10,5 +10,8 @@ export {
   type IngestInput,
   type IngestOptions,
   ingestUpload,
+  insertMediaRow,
+  uploadedMediaOf,
 } from "./ingest";
 export { checkProbe } from "./limits";
+export { verifyStoredMedia } from "./verify";

@@ -1,5 +1,5 @@
 import type { MediaProbe } from "@/lib/db/schema";
-import { ingestUpload, MediaRejectedError } from "@/lib/media";
+import { ingestUpload, MediaRejectedError, uploadedMediaOf } from "@/lib/media";
 import { tooLargeProblem } from "@/lib/media/limits";
 import { type MediaKind, mediaKinds, mediaLimits } from "@/lib/video-request";
 
@@ -30,6 +30,9 @@ function fileNameOf(request: Request): string {
 }
 
 /**
+ * With S3 storage the browser uploads straight to the bucket instead (see ./presign and
+ * ./complete); this route is the path for local storage.
+ *
  * `POST /api/uploads?kind=<MediaKind>` with the file as the raw body (the browser sends it
  * with XMLHttpRequest for progress), `X-File-Name` (URI-encoded) and `Content-Length`.
  * The type is sniffed from the bytes; `Content-Type` is not trusted.
@@ -56,14 +59,7 @@ export async function POST(request: Request): Promise<Response> {
       declaredName: fileNameOf(request),
       declaredSize,
     });
-    const media: UploadedMedia = {
-      id: row.id,
-      kind: row.kind,
-      mimeType: row.mimeType,
-      bytes: row.bytes,
-      name: row.originalName,
-      probe: row.probe,
-    };
+    const media: UploadedMedia = uploadedMediaOf(row);
     return Response.json({ media }, { status: 201 });
   } catch (error) {
     if (error instanceof MediaRejectedError) return fail(error.status, error.code, error.message);
