@@ -1,19 +1,48 @@
 /**
  * Faults the demo gateway can act out, chosen by a marker anywhere in the prompt, so tests
  * (and curious people) can see every failure the real gateway can produce. Type one into the
- * Prompt field:
+ * Prompt field.
+ *
+ * The create is refused, no task is made:
  *
  * | marker                     | what happens                                                        |
  * | -------------------------- | ------------------------------------------------------------------- |
+ * | `[demo-fail:quota]`        | the create answers 402 (shape 1, insufficient quota)                 |
+ * | `[demo-fail:rate-limit]`   | the create answers 429 with `Retry-After: 2` (shape 1)              |
+ * | `[demo-fail:unavailable]`  | the create answers 503 (shape 1)                                    |
+ *
+ * The create is accepted (the task exists and runs) but its answer is lost, so the caller
+ * cannot tell: the outcome is unknown.
+ *
+ * | `[demo-fail:create-500]`   | the task is made, then the create answers 500 (shape 1)              |
+ * | `[demo-fail:create-hang]`  | the task is made, then the create does not answer until the caller hangs up (at most 60 s, then 504) |
+ *
+ * The task's ending:
+ *
  * | `[demo-fail:moderation]`   | the task runs, then ends `failed`: ali_api_error "DataInspectionFailed: …" |
  * | `[demo-fail:invalid]`      | the task runs, then ends `failed`: ali_api_error "InvalidParameter: …"     |
- * | `[demo-fail:quota]`        | the create answers 402 (shape 1, insufficient quota); no task              |
- * | `[demo-fail:rate-limit]`   | the create answers 429 with `Retry-After: 2` (shape 1); no task            |
- * | `[demo-fail:unavailable]`  | the create answers 503 (shape 1); no task                                  |
  * | `[demo-fail:content]`      | the task completes, but `/content` answers 502 (expired link, shape 3)     |
+ * | `[demo-fail:unknown-forever]` | every retrieve answers status `unknown`, forever                     |
+ * | `[demo-fail:stuck]`        | the task reaches `in_progress` 30 % and never moves again            |
  *
- * An unknown `[demo-fail:…]` name is refused with 400 so a typo in a test cannot pass silently.
- * The prompt is stored as sent, marker included; the fault is kept in `demo_videos.fault`.
+ * Passing faults: they last for a window counted from the task's creation, then the gateway
+ * answers normally again, so a client that keeps trying sees the task through. The window is
+ * an optional argument, `[demo-fail:poll-500:3s]` or `[demo-fail:poll-500:1500ms]` (at most
+ * 10 minutes); without one it is 10 s.
+ *
+ * | `[demo-fail:poll-429]`     | retrieve answers 429 with `Retry-After: 1` (shape 1)                 |
+ * | `[demo-fail:poll-429-bare]`| retrieve answers 429 without `Retry-After`                           |
+ * | `[demo-fail:poll-500]`     | retrieve answers 500 (shape 1)                                       |
+ * | `[demo-fail:poll-502]`     | retrieve answers 502 with a proxy's HTML page                        |
+ * | `[demo-fail:poll-503]`     | retrieve answers 503 (shape 1), no `Retry-After`                     |
+ * | `[demo-fail:poll-hang]`    | retrieve does not answer until the window ends or the caller hangs up (at most 60 s) |
+ * | `[demo-fail:poll-malformed]` | retrieve answers 200 with a body cut off mid-JSON                  |
+ * | `[demo-fail:content-midstream]` | `/content` sends the first half of the MP4, then breaks the connection |
+ *
+ * `create-hang` takes the same argument as its hang length. An unknown `[demo-fail:…]` name,
+ * or a window on a fault that has none, is refused with 400 so a typo in a test cannot pass
+ * silently. The prompt is stored as sent, marker included; the fault (with its window in
+ * milliseconds, `poll-500:3000`) is kept in `demo_videos.fault`.
  */
 export const demoFaults = [
   "moderation",
@@ -22,28 +51,108 @@ export const demoFaults = [
   "rate-limit",
   "unavailable",
   "content",
+  "create-500",
+  "create-hang",
+  "unknown-forever",
+  "stuck",
+  "poll-429",
+  "poll-429-bare",
+  "poll-500",
+  "poll-502",
+  "poll-503",
+  "poll-hang",
+  "poll-malformed",
+  "content-midstream",
 ] as const;
 export type DemoFault = (typeof demoFaults)[number];
 
-/** Faults that refuse the create itself; the others shape the task's ending. */
+/** Faults that refuse the create itself; no task is made. */
 export const createFaults: readonly DemoFault[] = ["quota", "rate-limit", "unavailable"];
 
-const MARKER = /\[demo-fail:([a-z-]*)\]/i;
+/** Faults that make the task, then lose the create's answer. */
+export const lostCreateFaults: readonly DemoFault[] = ["create-500", "create-hang"];
 
-export type FaultParse = { fault?: DemoFault } | { unknown: string };
+/** Faults that pass: they last a window from the task's creation (or, for create-hang, its hang). */
+export const windowFaults: readonly DemoFault[] = [
+  "create-hang",
+  "poll-429",
+  "poll-429-bare",
+  "poll-500",
+  "poll-502",
+  "poll-503",
+  "poll-hang",
+  "poll-malformed",
+  "content-midstream",
+];
+
+/** A passing fault's window when the marker names none. */
+export const DEFAULT_FAULT_WINDOW_MS = 10_000;
+/** The longest window a marker may ask for. */
+export const MAX_FAULT_WINDOW_MS = 10 * 60_000;
+/** The longest a hang lasts, whatever the window: a demo must not hold sockets forever. */
+export const MAX_HANG_MS = 60_000;
+
+export interface ActiveFault {
+  fault: DemoFault;
+  /** Only for `windowFaults`. */
+  windowMs?: number;
+}
+
+const MARKER = /\[demo-fail:([^\]]*)\]/i;
+const BODY = /^([a-z0-9-]+)(?::(\d+(?:\.\d+)?)(ms|s))?$/;
+
+export type FaultParse = Partial<ActiveFault> | { unknown: string };
+
+function isFault(name: string): name is DemoFault {
+  return (demoFaults as readonly string[]).includes(name);
+}
+
+/** The fault a marker body names: `poll-500`, `poll-500:3s`, `poll-500:1500ms`. */
+function parseBody(body: string): ActiveFault | undefined {
+  const match = BODY.exec(body.trim().toLowerCase());
+  if (!match || !isFault(match[1])) return undefined;
+  const fault = match[1];
+  const windowed = windowFaults.includes(fault);
+  if (match[2] === undefined) {
+    return windowed ? { fault, windowMs: DEFAULT_FAULT_WINDOW_MS } : { fault };
+  }
+  if (!windowed) return undefined;
+  const windowMs = Math.round(Number(match[2]) * (match[3] === "s" ? 1000 : 1));
+  if (windowMs > MAX_FAULT_WINDOW_MS) return undefined;
+  return { fault, windowMs };
+}
 
 export function parseFault(prompt: unknown): FaultParse {
   if (typeof prompt !== "string") return {};
   const match = MARKER.exec(prompt);
   if (!match) return {};
-  const name = match[1].toLowerCase();
-  return (demoFaults as readonly string[]).includes(name)
-    ? { fault: name as DemoFault }
-    : { unknown: name };
+  return parseBody(match[1]) ?? { unknown: match[1] };
+}
+
+/** What `demo_videos.fault` keeps: the name, and the window in ms for a passing fault. */
+export function storedFault(active: ActiveFault): string {
+  return active.windowMs === undefined ? active.fault : `${active.fault}:${active.windowMs}`;
+}
+
+/** Reads `demo_videos.fault` back; a value it does not know is no fault. */
+export function readStoredFault(value: unknown): ActiveFault | undefined {
+  if (typeof value !== "string") return undefined;
+  const [name, ms] = value.split(":");
+  if (!isFault(name)) return undefined;
+  if (!windowFaults.includes(name)) return { fault: name };
+  const windowMs = ms === undefined ? DEFAULT_FAULT_WINDOW_MS : Number(ms);
+  return { fault: name, windowMs: Number.isFinite(windowMs) ? windowMs : DEFAULT_FAULT_WINDOW_MS };
 }
 
 export function isDemoFault(value: unknown): value is DemoFault {
-  return typeof value === "string" && (demoFaults as readonly string[]).includes(value);
+  return typeof value === "string" && isFault(value);
+}
+
+/** Whether a passing fault still acts at `now`. */
+export function faultActive(active: ActiveFault | undefined, createdAt: Date, now: Date): boolean {
+  if (!active) return false;
+  if (active.windowMs === undefined) return true;
+  return now.getTime() - createdAt.getTime() < active.windowMs;
 }
 
 /** How a faulty task ends, as the provider words it. */

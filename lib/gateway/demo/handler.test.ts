@@ -41,7 +41,7 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((resolve) => mediaServer.close(() => resolve())));
 
-function setup(stepMs = 1000) {
+function setup(stepMs = 1000, maxHangMs?: number) {
   let clock = new Date("2026-03-01T12:00:00Z").getTime();
   let ids = 0;
   const gateway = createDemoGateway({
@@ -51,17 +51,19 @@ function setup(stepMs = 1000) {
     now: () => new Date(clock),
     newId: () => `task_${++ids}`,
     media: { timeoutMs: 2000 },
+    maxHangMs,
   });
   const call = (
     method: string,
     pathname: string,
-    init: { body?: unknown; headers?: Record<string, string> } = {},
+    init: { body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {},
   ) =>
     routeDemoRequest(
       gateway,
       new Request(`${ROOT}${pathname}`, {
         method,
         headers: { Authorization: `Bearer ${KEY}`, ...init.headers },
+        signal: init.signal,
         body:
           init.body === undefined
             ? undefined
@@ -316,5 +318,170 @@ describe("demo gateway", () => {
         type: "upstream_error",
       },
     });
+  });
+
+  it("refuses an unknown marker, and a window on a fault that has none, with 400", async () => {
+    const { create } = setup();
+    for (const marker of ["[demo-fail:typo]", "[demo-fail:quota:3s]", "[demo-fail:poll-500:x]"]) {
+      const response = await create(body({ prompt: marker }));
+      expect(response.status).toBe(400);
+      expect((await response.json()).message).toMatch(/Unknown demo fault/);
+    }
+  });
+
+  it("passing retrieve faults answer 429/500/502/503/malformed inside the window only", async () => {
+    const cases: [string, number, (response: Response) => Promise<void>][] = [
+      [
+        "poll-429",
+        429,
+        async (r) => {
+          expect(r.headers.get("retry-after")).toBe("1");
+          expect(await r.json()).toMatchObject({ error: { code: "rate_limit_exceeded" } });
+        },
+      ],
+      ["poll-429-bare", 429, async (r) => expect(r.headers.get("retry-after")).toBeNull()],
+      [
+        "poll-500",
+        500,
+        async (r) => expect(await r.json()).toMatchObject({ error: { code: "server_error" } }),
+      ],
+      [
+        "poll-502",
+        502,
+        async (r) => {
+          expect(r.headers.get("content-type")).toMatch(/text\/html/);
+          expect(await r.text()).toMatch(/<h1>502 Bad Gateway<\/h1>/);
+        },
+      ],
+      [
+        "poll-503",
+        503,
+        async (r) => {
+          expect(r.headers.get("retry-after")).toBeNull();
+          expect(await r.json()).toMatchObject({ error: { code: "service_unavailable" } });
+        },
+      ],
+      [
+        "poll-malformed",
+        200,
+        async (r) => {
+          expect(r.headers.get("content-type")).toBe("application/json");
+          const text = await r.text();
+          expect(text.startsWith('{"id":"task_1"')).toBe(true);
+          expect(() => JSON.parse(text)).toThrow();
+        },
+      ],
+    ];
+    for (const [fault, status, check] of cases) {
+      const { create, call, advance } = setup();
+      const created = await create(body({ prompt: `[demo-fail:${fault}:3s]` }));
+      // The create itself is untouched.
+      expect(created.status).toBe(200);
+      const failing = await call("GET", "/v1/videos/task_1");
+      expect(failing.status, fault).toBe(status);
+      await check(failing);
+      advance(2999);
+      expect((await call("GET", "/v1/videos/task_1")).status, fault).toBe(status);
+      advance(1);
+      const healed = await call("GET", "/v1/videos/task_1");
+      expect(healed.status, fault).toBe(200);
+      expect(await healed.json()).toMatchObject({ id: "task_1", status: "in_progress" });
+      advance(1000);
+      expect((await (await call("GET", "/v1/videos/task_1")).json()).status).toBe("completed");
+    }
+  });
+
+  it("[demo-fail:poll-hang] holds the retrieve until the caller hangs up, or its cap", async () => {
+    const { create, call, advance } = setup(1000, 150);
+    await create(body({ prompt: "[demo-fail:poll-hang:5s]" }));
+    const caller = new AbortController();
+    let answered = false;
+    const pending = call("GET", "/v1/videos/task_1", { signal: caller.signal }).then((r) => {
+      answered = true;
+      return r;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(answered).toBe(false);
+    caller.abort();
+    // Hung up: the handler lets go at once instead of holding the socket.
+    await pending;
+    // Without a hang-up it answers when its cap runs out (150 ms here, 60 s by default).
+    const started = Date.now();
+    const capped = await call("GET", "/v1/videos/task_1");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(120);
+    expect(capped.status).toBe(200);
+    advance(5000);
+    const started2 = Date.now();
+    expect((await (await call("GET", "/v1/videos/task_1")).json()).status).toBe("completed");
+    expect(Date.now() - started2).toBeLessThan(100);
+  });
+
+  it("[demo-fail:create-500] makes the task, then answers 500", async () => {
+    const { create, call, advance } = setup();
+    const response = await create(body({ prompt: "[demo-fail:create-500]" }));
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ error: { code: "server_error" } });
+    // The task exists and runs: exactly why a create like this must never be sent again.
+    advance(4000);
+    expect((await (await call("GET", "/v1/videos/task_1")).json()).status).toBe("completed");
+  });
+
+  it("[demo-fail:create-hang] makes the task and answers only when the caller gives up", async () => {
+    const { create, call } = setup(1000, 10_000);
+    const caller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => caller.abort(), 100);
+    const response = await call("POST", "/v1/videos", {
+      body: body({ prompt: "[demo-fail:create-hang]" }),
+      signal: caller.signal,
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(response.status).toBe(504);
+    expect((await call("GET", "/v1/videos/task_1")).status).toBe(200);
+    // With a window, the hang lasts that long at most.
+    const short = Date.now();
+    expect((await create(body({ prompt: "[demo-fail:create-hang:200ms]" }))).status).toBe(504);
+    expect(Date.now() - short).toBeGreaterThanOrEqual(180);
+  });
+
+  it("[demo-fail:content-midstream] sends half an MP4 then breaks, until the window ends", async () => {
+    const { create, call, advance } = setup();
+    await create(body({ prompt: "[demo-fail:content-midstream:6s]" }));
+    advance(4000);
+    expect((await (await call("GET", "/v1/videos/task_1")).json()).status).toBe("completed");
+    const broken = await call("GET", "/v1/videos/task_1/content");
+    expect(broken.status).toBe(200);
+    const total = Number(broken.headers.get("content-length"));
+    expect(total).toBeGreaterThan(1000);
+    const reader = (broken.body as ReadableStream<Uint8Array>).getReader();
+    const first = await reader.read();
+    expect(first.value?.byteLength).toBe(Math.floor(total / 2));
+    expect(
+      Buffer.from(first.value ?? [])
+        .subarray(4, 8)
+        .toString(),
+    ).toBe("ftyp");
+    await expect(reader.read()).rejects.toThrow(/mid-stream/);
+    advance(2000);
+    const whole = await call("GET", "/v1/videos/task_1/content");
+    expect(Buffer.from(await whole.arrayBuffer()).byteLength).toBe(total);
+  });
+
+  it("[demo-fail:unknown-forever] and [demo-fail:stuck] never settle", async () => {
+    const unknown = setup();
+    await unknown.create(body({ prompt: "[demo-fail:unknown-forever]" }));
+    const stuck = setup();
+    await stuck.create(body({ prompt: "[demo-fail:stuck]" }));
+    for (const hours of [0, 1, 5]) {
+      unknown.advance(hours * 3_600_000);
+      stuck.advance(hours * 3_600_000 + 4000);
+      expect(await (await unknown.call("GET", "/v1/videos/task_1")).json()).toMatchObject({
+        status: "unknown",
+      });
+      expect(await (await stuck.call("GET", "/v1/videos/task_1")).json()).toMatchObject({
+        status: "in_progress",
+        progress: 30,
+      });
+    }
   });
 });

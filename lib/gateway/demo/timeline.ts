@@ -5,9 +5,11 @@ import { faultErrors } from "./faults";
  * A demo task's status is a pure function of the time since it was created: one stage per
  * `stepMs`, queued (0) → in_progress 10 → 20 → 30 → completed (100), the coarse steps the
  * real gateway reports. Nothing runs in the background, so a restart loses nothing.
+ * Two faults bend the timeline: `stuck` stays at in_progress 30 for ever, and
+ * `unknown-forever` answers `unknown` from the start.
  */
 
-export type DemoStatus = "queued" | "in_progress" | "completed" | "failed";
+export type DemoStatus = "queued" | "in_progress" | "completed" | "failed" | "unknown";
 
 export interface DemoState {
   status: DemoStatus;
@@ -34,9 +36,11 @@ export function demoState(
   stepMs: number,
   fault?: DemoFault | null,
 ): DemoState {
+  if (fault === "unknown-forever") return { status: "unknown", progress: 0 };
   const elapsed = now.getTime() - createdAt.getTime();
   const stage = stepMs <= 0 ? STAGES.length : Math.floor(Math.max(0, elapsed) / stepMs);
   if (stage < STAGES.length) return { ...STAGES[stage] };
+  if (fault === "stuck") return { ...STAGES[STAGES.length - 1] };
   const completedAt = new Date(createdAt.getTime() + demoDurationMs(stepMs));
   const error = fault ? faultErrors[fault] : undefined;
   if (error) return { status: "failed", progress: 100, completedAt, error };
