@@ -72,7 +72,7 @@ export async function inspectMedia(
   const category = mediaLimits[kind].category;
 
   if (category === "image") {
-    if (!(await imageIsWhole(mime, head, read, size))) return refuse(damagedProblem(kind).message);
+    if (!(await imageIsWhole(mime, read, size))) return refuse(damagedProblem(kind).message);
     const measured = await measure.image();
     if (!measured?.width || !measured.height) return refuse(damagedProblem(kind).message);
     Object.assign(probe, measured);

@@ -194,18 +194,25 @@ function indexOfBytes(haystack: Uint8Array, needle: readonly number[], from = 0)
   return -1;
 }
 
-/** Where a JPEG's first scan (SOS) starts, walking the marker segments of `head`. */
-function jpegScanStart(head: Uint8Array): number | undefined {
+/** Where a JPEG's first scan (SOS) starts, walking its marker segments from the start. */
+async function jpegScanStart(read: ByteReader, size: number): Promise<number | undefined> {
+  // One read covers the header of nearly every JPEG (EXIF thumbnail and ICC profile included);
+  // a longer header is walked segment by segment.
+  const first = await read(0, Math.min(size, TAIL_BYTES));
   let offset = 2;
-  while (offset + 4 <= head.length) {
-    if (head[offset] !== 0xff) return undefined;
-    const marker = head[offset + 1];
+  for (let segments = 0; segments < 1000 && offset + 4 <= size; segments++) {
+    const bytes =
+      offset + 4 <= first.length
+        ? first.subarray(offset, offset + 4)
+        : await read(offset, offset + 4);
+    if (bytes[0] !== 0xff) return undefined;
+    const marker = bytes[1];
     if (marker === 0xff) {
       offset += 1; // fill byte
       continue;
     }
     if (marker === 0xda) return offset;
-    offset += 2 + ((head[offset + 2] << 8) | head[offset + 3]);
+    offset += 2 + ((bytes[2] << 8) | bytes[3]);
   }
   return undefined;
 }
@@ -215,26 +222,22 @@ function jpegScanStart(head: Uint8Array): number | undefined {
  * its IEND chunk near the end; a JPEG has an end-of-image marker after its first scan (an
  * EXIF thumbnail's marker, before the scan, does not count; data appended after the picture,
  * as in motion photos, is allowed); a BMP or WEBP is at least as long as its header says.
- * `head` is the file's first bytes (at least the JPEG header). Browsers show a cut picture
- * half grey rather than fail, so both sides use this rule.
+ * Browsers show a cut picture half grey rather than fail, so both sides use this rule.
  */
-export async function imageIsWhole(
-  mime: string,
-  head: Uint8Array,
-  read: ByteReader,
-  size: number,
-): Promise<boolean> {
+export async function imageIsWhole(mime: string, read: ByteReader, size: number): Promise<boolean> {
   if (mime === "image/png") {
     const tail = await read(Math.max(0, size - TAIL_BYTES), size);
     return indexOfBytes(tail, PNG_IEND) !== -1;
   }
-  if (mime === "image/bmp") {
+  if (mime === "image/bmp" || mime === "image/webp") {
+    const head = await read(0, Math.min(size, 12));
+    if (head.length < 8) return false;
+    if (mime === "image/webp") return u32le(head, 4) + 8 <= size;
     const declared = u32le(head, 2);
-    return head.length >= 6 && (declared === 0 || declared <= size);
+    return declared === 0 || declared <= size;
   }
-  if (mime === "image/webp") return head.length >= 8 && u32le(head, 4) + 8 <= size;
   if (mime !== "image/jpeg") return true;
-  const scan = jpegScanStart(head);
+  const scan = await jpegScanStart(read, size);
   if (scan === undefined) return false;
   // Most JPEGs end with the marker: look at the tail first, then walk the rest in chunks.
   const tailStart = Math.max(scan, size - TAIL_BYTES);

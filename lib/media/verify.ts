@@ -3,7 +3,8 @@ import type { MediaProbe } from "@/lib/db/schema";
 import type { Storage } from "@/lib/storage";
 import { type MediaKind, mediaLimits } from "@/lib/video-request";
 import { type MediaProblem, MediaRejectedError } from "./errors";
-import { probeProblem, sizeProblem, typeProblem } from "./limits";
+import { damagedProblem, probeProblem, sizeProblem, typeProblem } from "./limits";
+import { imageIsWhole } from "./magic";
 import { probeStored, SNIFF_BYTES, sniffType } from "./probe";
 
 export interface VerifiedMedia {
@@ -43,6 +44,19 @@ export async function verifyStoredMedia(
   const wrongType = typeProblem(kind, type);
   if (wrongType || !type) throw new MediaRejectedError(wrongType as MediaProblem);
 
+  // Header-only probes pass a picture cut short; the browser's drop check uses the same rule.
+  if (limits.category === "image") {
+    const read = async (start: number, end: number) => {
+      const part = await storage.get(key, { start, end: end - 1 });
+      if (!part) throw new Error(`Stored object ${key} disappeared while checking.`);
+      const parts: Buffer[] = [];
+      for await (const chunk of part.body) parts.push(chunk as Buffer);
+      return new Uint8Array(Buffer.concat(parts));
+    };
+    if (!(await imageIsWhole(type.mime, read, bytes))) {
+      throw new MediaRejectedError(damagedProblem(kind));
+    }
+  }
   const probe = await probeStored(storage, key, kind, limits.category, type.mime, bytes);
   const problem = probeProblem(kind, type.mime, probe);
   if (problem) throw new MediaRejectedError(problem);
