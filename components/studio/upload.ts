@@ -1,6 +1,6 @@
 import type { MediaKind } from "@/lib/video-request";
 
-/** What the upload route answers for a stored file (see app/api/uploads/route.ts). */
+/** What the upload routes answer for a stored file (see app/api/uploads). */
 export interface UploadedMedia {
   id: string;
   kind: MediaKind;
@@ -25,35 +25,149 @@ export class UploadError extends Error {
   }
 }
 
+interface PresignedUpload {
+  uploadId: string;
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+}
+
+type ErrorBody = { error?: { message?: string } } | null;
+
+const INTERRUPTED = "The upload was interrupted. Check the connection and drop the file again.";
+const CANCELLED = "Upload cancelled.";
+
 /**
- * Sends one file to the upload route as the raw request body. XMLHttpRequest rather than
- * fetch, because only XHR reports upload progress in browsers today.
+ * Set once the server says it stores uploads itself (local storage): from then on files go
+ * straight to /api/uploads, without asking for a presigned URL first.
+ */
+let serverStoresUploads = false;
+
+/**
+ * Sends `body` with XMLHttpRequest rather than fetch, because only XHR reports upload
+ * progress in browsers today. Resolves with the finished request whatever its status.
+ */
+function send(
+  xhr: XMLHttpRequest,
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  body: File,
+  onProgress: (sent: number, total: number) => void,
+): Promise<XMLHttpRequest> {
+  return new Promise((resolve, reject) => {
+    xhr.open(method, url);
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+    xhr.upload.onprogress = (event) => onProgress(event.loaded, event.total || body.size);
+    xhr.onload = () => resolve(xhr);
+    xhr.onerror = () => reject(new UploadError(INTERRUPTED));
+    xhr.onabort = () => reject(new UploadError(CANCELLED, true));
+    xhr.send(body);
+  });
+}
+
+async function postJson(url: string, body: unknown, signal: AbortSignal) {
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+      signal,
+    });
+    const json = (await response.json().catch(() => null)) as Record<string, unknown> | null;
+    return { status: response.status, json };
+  } catch (error) {
+    if (signal.aborted) throw new UploadError(CANCELLED, true);
+    throw error instanceof UploadError ? error : new UploadError(INTERRUPTED);
+  }
+}
+
+function refusal(body: ErrorBody, status: number): UploadError {
+  return new UploadError(body?.error?.message ?? `The upload failed (HTTP ${status}).`);
+}
+
+/**
+ * Asks for a presigned PUT (S3 storage). Null when the server stores uploads itself, in which
+ * case the file goes to /api/uploads.
+ */
+async function presign(
+  kind: MediaKind,
+  file: File,
+  signal: AbortSignal,
+): Promise<PresignedUpload | null> {
+  if (serverStoresUploads) return null;
+  const { status, json } = await postJson(
+    "/api/uploads/presign",
+    { kind, name: file.name, size: file.size, type: file.type },
+    signal,
+  );
+  if (status === 200 && typeof json?.url === "string") return json as unknown as PresignedUpload;
+  if (status === 409 && json?.mode === "stream") {
+    serverStoresUploads = true;
+    return null;
+  }
+  throw refusal(json as ErrorBody, status);
+}
+
+/**
+ * Uploads one file, reporting progress; `cancel` stops it at whatever step it is in. With S3
+ * storage the bytes go straight to the bucket (presigned PUT) and the server then checks the
+ * stored object; otherwise they stream through our upload route. Either way the answer is
+ * the stored media, or an UploadError whose message says what to do.
  */
 export function uploadFile(
   kind: MediaKind,
   file: File,
   onProgress: (sent: number, total: number) => void,
 ): UploadHandle {
+  const controller = new AbortController();
   const xhr = new XMLHttpRequest();
-  const done = new Promise<UploadedMedia>((resolve, reject) => {
-    xhr.open("POST", `/api/uploads?kind=${kind}`);
-    xhr.setRequestHeader("Content-Type", file.type || "application/octet-stream");
-    xhr.setRequestHeader("X-File-Name", encodeURIComponent(file.name));
-    xhr.responseType = "json";
-    xhr.upload.onprogress = (event) => onProgress(event.loaded, event.total || file.size);
-    xhr.onload = () => {
-      const body = xhr.response as { media?: UploadedMedia; error?: { message?: string } } | null;
-      if (xhr.status >= 200 && xhr.status < 300 && body?.media) return resolve(body.media);
-      reject(new UploadError(body?.error?.message ?? `The upload failed (HTTP ${xhr.status}).`));
-    };
-    xhr.onerror = () =>
-      reject(
-        new UploadError(
-          "The upload was interrupted. Check the connection and drop the file again.",
-        ),
+  xhr.responseType = "json";
+  const cancelled = () => new UploadError(CANCELLED, true);
+
+  const done = (async (): Promise<UploadedMedia> => {
+    const direct = await presign(kind, file, controller.signal);
+    if (controller.signal.aborted) throw cancelled();
+
+    if (!direct) {
+      const answer = await send(
+        xhr,
+        "POST",
+        `/api/uploads?kind=${kind}`,
+        {
+          "Content-Type": file.type || "application/octet-stream",
+          "X-File-Name": encodeURIComponent(file.name),
+        },
+        file,
+        onProgress,
       );
-    xhr.onabort = () => reject(new UploadError("Upload cancelled.", true));
-    xhr.send(file);
-  });
-  return { done, cancel: () => xhr.abort() };
+      const body = answer.response as ({ media?: UploadedMedia } & ErrorBody) | null;
+      if (answer.status >= 200 && answer.status < 300 && body?.media) return body.media;
+      throw refusal(body, answer.status);
+    }
+
+    const put = await send(xhr, direct.method, direct.url, direct.headers, file, onProgress);
+    if (put.status < 200 || put.status >= 300) {
+      throw new UploadError(
+        `Storage refused the upload (HTTP ${put.status}). Drop the file again.`,
+      );
+    }
+    if (controller.signal.aborted) throw cancelled();
+    const { status, json } = await postJson(
+      "/api/uploads/complete",
+      { uploadId: direct.uploadId },
+      controller.signal,
+    );
+    const body = json as ({ media?: UploadedMedia } & ErrorBody) | null;
+    if (status >= 200 && status < 300 && body?.media) return body.media;
+    throw refusal(body, status);
+  })();
+
+  return {
+    done,
+    cancel: () => {
+      controller.abort();
+      xhr.abort();
+    },
+  };
 }
