@@ -5,7 +5,7 @@ import { getDb } from "@/lib/db/client";
 import { type TaskRow, tasks } from "@/lib/db/schema";
 import { buildCreateBody, GatewayError } from "@/lib/gateway";
 import { getMediaRows } from "@/lib/media";
-import { mediaUrlFor } from "@/lib/media/urls";
+import { gatewayMediaUrl } from "@/lib/media/urls";
 import {
   clipDurationProblem,
   combinationKey,
@@ -66,7 +66,12 @@ export async function submitTask(request: VideoRequest, origin: string): Promise
 
   const body = buildCreateBody(
     request,
-    request.media.map((ref) => ({ type: ref.type, url: mediaUrlFor(ref.mediaId, origin) })),
+    await Promise.all(
+      request.media.map(async (ref) => ({
+        type: ref.type,
+        url: await gatewayMediaUrl(ref.mediaId, origin),
+      })),
+    ),
   );
 
   try {
