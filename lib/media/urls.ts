@@ -1,12 +1,33 @@
 import "server-only";
-import { publicBaseUrl } from "@/lib/env";
+import { env, publicBaseUrl } from "@/lib/env";
+import { getStorage, isDirectStorage } from "@/lib/storage";
 import { signMediaUrl } from "@/lib/storage/signing";
+import { mediaStorageKey } from "./ids";
 
 /**
- * The URL the gateway downloads a media file from: PUBLIC_BASE_URL (else the request's
- * origin) + a signed, expiring `/api/media/<id>` path. The provider fetches it itself, so it
- * must be reachable from the internet for the life of the task.
+ * The signed `/api/media/<id>` URL of a media file on this server: PUBLIC_BASE_URL (else the
+ * request's origin) + an expiring HMAC. Serves local storage to the gateway, and previews.
  */
 export function mediaUrlFor(mediaId: string, origin: string): string {
   return signMediaUrl(publicBaseUrl(origin), mediaId);
+}
+
+/**
+ * The URL the gateway downloads a media file from. The provider fetches it itself, so it must
+ * be reachable from the internet for the life of the task: with S3 storage a presigned GET
+ * straight from the bucket (MEDIA_URL_TTL_SECONDS, capped at SigV4's 7 days; the object's
+ * stored type is the sniffed one), otherwise our signed `/api/media` URL.
+ */
+export async function gatewayMediaUrl(mediaId: string, origin: string): Promise<string> {
+  const storage = getStorage();
+  if (!isDirectStorage(storage)) return mediaUrlFor(mediaId, origin);
+  return storage.presignGet(mediaStorageKey(mediaId), {
+    expiresIn: env().MEDIA_URL_TTL_SECONDS,
+  });
+}
+
+/** Scheme, host and port of the media URLs the gateway receives (for the reachability check). */
+export async function gatewayMediaOrigin(origin: string): Promise<string> {
+  const sample = await gatewayMediaUrl("00000000-0000-4000-8000-000000000000", origin);
+  return new URL(sample).origin;
 }
