@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { formatElapsed, isTerminal, stateLabels, type TaskView } from "@/lib/task-view";
+import { ApiError } from "../fetch-json";
 import { useNow, useVideoTask } from "./use-video-task";
 import { VideoPlayer } from "./video-player";
 
@@ -11,6 +12,12 @@ const stageNotes: Partial<Record<TaskView["status"], string>> = {
   in_progress:
     "The model is making the video. Most take 1 to 5 minutes; you can leave this page and come back.",
 };
+
+/** Why the last poll failed: the server's own sentence when it said it keeps trying (503). */
+function lostContactNote(error: Error): string {
+  if (error instanceof ApiError && error.status === 503) return error.message;
+  return "Lost contact with the server; retrying…";
+}
 
 function elapsedOf(task: TaskView, now: number): number {
   const start = Date.parse(task.createdAt);
@@ -71,6 +78,9 @@ export function TaskPanel({ taskId, pollMs, withLinks = false }: TaskPanelProps)
         ) : null}
         {task.notice ? <p className="text-warning text-sm">{task.notice}</p> : null}
         {task.error ? <p className="text-danger text-sm">{task.error.message}</p> : null}
+        {error && !isTerminal(task.status) ? (
+          <p className="text-warning text-sm">{lostContactNote(error)}</p>
+        ) : null}
       </div>
       {task.status === "completed" && task.videoUrl && task.downloadUrl ? (
         <VideoPlayer
@@ -90,9 +100,6 @@ export function TaskPanel({ taskId, pollMs, withLinks = false }: TaskPanelProps)
             </Link>
           ) : null}
         </p>
-      ) : null}
-      {error && !isTerminal(task.status) ? (
-        <p className="text-warning text-sm">Lost contact with the server; retrying…</p>
       ) : null}
     </section>
   );

@@ -12,6 +12,16 @@ import { gatewayToRow } from "./state";
 /** A create still `submitting` after this long died with its server: outcome unknown. */
 const SUBMIT_STALE_MS = 2 * 60 * 1000;
 
+/** "an hour", "90 minutes", "5 seconds": how long we waited, in the timeout sentence. */
+export function formatWait(ms: number): string {
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) {
+    return ms === 3_600_000 ? "an hour" : plural(ms / 3_600_000, "hour");
+  }
+  if (ms >= 60_000) return plural(Math.round(ms / 60_000), "minute");
+  return plural(Math.max(1, Math.round(ms / 1000)), "second");
+}
+
 /** Schedules work that must not hold up the answer (`after()` in route handlers). */
 export type Defer = (work: () => Promise<unknown>) => void;
 
@@ -91,8 +101,7 @@ export async function refreshTask(
       status: "failed",
       completedAt: new Date(),
       errorCode: "timeout",
-      errorMessage:
-        "The video was not ready after an hour, so we stopped waiting. The gateway may be overloaded; try again later.",
+      errorMessage: `The video was not ready after ${formatWait(env().TASK_TIMEOUT_MS)}, so we stopped waiting. The gateway may be overloaded; try again later.`,
     });
   }
   if (!claimed.gatewayId) return claimed;

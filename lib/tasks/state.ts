@@ -44,7 +44,12 @@ export function gatewayToRow(video: GatewayVideo, row?: TaskRow): Partial<TaskRo
             "The gateway kept answering that it does not know this task's state, so we stopped waiting. Check the gateway's console, then try again.",
         };
       }
-      return { unknownPolls: polls };
+      // Still running as far as we know: say so while we keep asking, a bounded number of times.
+      return {
+        unknownPolls: polls,
+        errorCode: "unknown_status",
+        errorMessage: "The gateway cannot tell how this task is doing right now; we keep asking.",
+      };
     }
   }
 }

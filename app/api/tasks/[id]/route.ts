@@ -1,6 +1,7 @@
 import { after } from "next/server";
 import { originOf } from "@/lib/http/origin";
 import { refreshTask, toTaskView } from "@/lib/tasks";
+import { logEvent } from "@/lib/tasks/log";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -11,7 +12,24 @@ const ID = /^[A-Za-z0-9_-]{6,64}$/;
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   if (!ID.test(id)) return notFound();
-  const row = await refreshTask(id, originOf(request.headers), (work) => after(work));
+  let row: Awaited<ReturnType<typeof refreshTask>>;
+  try {
+    row = await refreshTask(id, originOf(request.headers), (work) => after(work));
+  } catch (error) {
+    // The database (or something under it) failed: a passing problem for a viewer who polls.
+    // The row, and so the task, is untouched; the page backs off and asks again.
+    logEvent("task.status_unavailable", {
+      taskId: id,
+      error: error instanceof Error ? error.message.slice(0, 200) : "unknown",
+    });
+    return Response.json(
+      {
+        code: "unavailable",
+        message: "The server cannot reach its database right now; we keep trying.",
+      },
+      { status: 503, headers: { "Cache-Control": "no-store", "Retry-After": "2" } },
+    );
+  }
   if (!row) return notFound();
   return Response.json(toTaskView(row), { headers: { "Cache-Control": "no-store" } });
 }
