@@ -1,7 +1,10 @@
 import "server-only";
 import { Readable } from "node:stream";
-import { getStorage } from "@/lib/storage";
+import { getStorage, isDirectStorage } from "@/lib/storage";
 import { parseRangeHeader } from "@/lib/storage/range";
+
+/** Presigned GETs handed to the browser live this long (S3 storage). */
+const REDIRECT_URL_SECONDS = 3600;
 
 interface ServeOptions {
   key: string;
@@ -16,12 +19,29 @@ interface ServeOptions {
 
 /**
  * Answers a GET/HEAD for a stored object with single-range support (players seek with it),
- * `nosniff`, and an ETag. Null when the object is missing, for the caller to word the 404.
+ * `nosniff`, and an ETag; with S3 storage, a redirect to a presigned GET of the object. Null
+ * when the object is missing, for the caller to word the 404.
  */
-export async function serveStored(request: Request, options: ServeOptions): Promise<Response | null> {
+export async function serveStored(
+  request: Request,
+  options: ServeOptions,
+): Promise<Response | null> {
   const storage = getStorage();
   const stored = await storage.stat(options.key);
   if (!stored) return null;
+  if (isDirectStorage(storage)) {
+    // The bucket serves the bytes (ranges, seeking) itself: no video streams through a
+    // serverless function. The redirect is cached for less time than its URL lives.
+    const url = await storage.presignGet(options.key, {
+      expiresIn: REDIRECT_URL_SECONDS,
+      contentType: options.contentType,
+      contentDisposition: options.contentDisposition ?? "inline",
+    });
+    return new Response(null, {
+      status: 302,
+      headers: { Location: url, "Cache-Control": "private, max-age=600" },
+    });
+  }
   const { size } = stored;
   const headers = new Headers({
     "Content-Type": options.contentType,
@@ -36,7 +56,9 @@ export async function serveStored(request: Request, options: ServeOptions): Prom
   // If-Range with another validator asks for the whole file.
   const ifRange = request.headers.get("if-range");
   const range =
-    ifRange && ifRange !== options.etag ? null : parseRangeHeader(request.headers.get("range"), size);
+    ifRange && ifRange !== options.etag
+      ? null
+      : parseRangeHeader(request.headers.get("range"), size);
   if (range === "unsatisfiable") {
     headers.set("Content-Range", `bytes */${size}`);
     headers.set("Content-Length", "0");
