@@ -1,6 +1,9 @@
 "use server";
 
 import { headers } from "next/headers";
+import { z } from "zod";
+import { requireUser } from "@/lib/auth/session";
+import { UnauthorizedError } from "@/lib/auth/user";
 import { originOf } from "@/lib/http/origin";
 import { submitTask, TaskError } from "@/lib/tasks";
 import { logEvent } from "@/lib/tasks/log";
@@ -8,12 +11,33 @@ import { fieldErrorsOf, type SubmitVideoResult, videoRequestSchema } from "@/lib
 
 export type { SubmitVideoResult };
 
+const idempotencyKeySchema = z.uuid().optional();
+
 /**
  * Generate. The input is untrusted (anyone can call an action), so it is parsed again with the
  * rulebook the form used; media arrive as ids of files this app stored, never as bodies.
  */
-export async function submitVideo(input: unknown): Promise<SubmitVideoResult> {
+export async function submitVideo(
+  input: unknown,
+  idempotencyKey?: unknown,
+): Promise<SubmitVideoResult> {
+  let user: Awaited<ReturnType<typeof requireUser>>;
+  try {
+    user = await requireUser();
+  } catch (error) {
+    if (error instanceof UnauthorizedError) {
+      return { ok: false, error: { code: "unauthorized", message: error.message } };
+    }
+    throw error;
+  }
   const parsed = videoRequestSchema.safeParse(input);
+  const key = idempotencyKeySchema.safeParse(idempotencyKey);
+  if (!key.success) {
+    return {
+      ok: false,
+      error: { code: "invalid_request", message: "Reload the page and try again." },
+    };
+  }
   if (!parsed.success) {
     return {
       ok: false,
@@ -25,8 +49,10 @@ export async function submitVideo(input: unknown): Promise<SubmitVideoResult> {
     };
   }
   try {
-    const row = await submitTask(parsed.data, originOf(await headers()));
-    return { ok: true, taskId: row.id };
+    const row = await submitTask(parsed.data, originOf(await headers()), user, {
+      idempotencyKey: key.data,
+    });
+    return { ok: true, taskId: row.id, duplicate: row.duplicate };
   } catch (error) {
     if (error instanceof TaskError) {
       return {

@@ -20,6 +20,25 @@ const optionalUrl = z
 
 const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
 
+/** "a.com, B.com" → ["a.com", "b.com"]; every entry must match `pattern`. */
+function commaList(pattern: RegExp, what: string) {
+  return z.preprocess(
+    (value) => (typeof value === "string" ? value : ""),
+    z
+      .string()
+      .transform((text) =>
+        text
+          .split(",")
+          .map((item) => item.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .refine(
+        (items) => items.every((item) => pattern.test(item)),
+        `must be a comma list of ${what}`,
+      ),
+  );
+}
+
 const envSchema = z.object({
   VIDEO_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(8).optional()),
   VIDEO_API_BASE_URL: z.preprocess(
@@ -61,6 +80,11 @@ const envSchema = z.object({
   /** Estimated price per output second, by resolution (the gateway's own is unpublished). */
   PRICE_PER_SECOND_720P: z.coerce.number().min(0).default(0.1),
   PRICE_PER_SECOND_1080P: z.coerce.number().min(0).default(0.15),
+  /** Spend limits in USD of estimated cost; unset means no limit. */
+  BUDGET_MEMBER_DAILY_USD: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).optional()),
+  BUDGET_TEAM_MONTHLY_USD: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).optional()),
+  /** At most this many submissions per member per minute. */
+  SUBMIT_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   /** Demo gateway: milliseconds per stage (queued → 10% → 20% → 30% → completed). */
   DEMO_STEP_MS: z.coerce.number().int().min(0).default(2500),
   /** Demo gateway: how long a finished video stays downloadable, like the provider's ~24 h. */
@@ -81,20 +105,88 @@ const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
   /** MinIO and s3rver need path-style URLs (endpoint/bucket/key). */
   S3_FORCE_PATH_STYLE: z.preprocess(emptyAsUndefined, z.stringbool().default(false)),
+  /** Sign-in (OpenID Connect): all four set turn it on; see lib/auth and authProblems below. */
+  // Kept exactly as given: the provider's discovery document must name the same issuer.
+  AUTH_OIDC_ISSUER: z.preprocess(
+    emptyAsUndefined,
+    z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  ),
+  AUTH_OIDC_CLIENT_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
+  AUTH_OIDC_CLIENT_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /** Encrypts the session cookie (e.g. `openssl rand -base64 33`). */
+  AUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32).optional()),
+  /** The provider's name on the sign-in button: "Sign in with <name>". */
+  AUTH_OIDC_NAME: z.preprocess(emptyAsUndefined, z.string().max(60).default("SSO")),
+  /** Who may sign in: these email domains and/or these addresses (comma lists). */
+  AUTH_ALLOWED_DOMAINS: commaList(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, "domains like example.com"),
+  AUTH_ALLOWED_EMAILS: commaList(/^[^\s@,]+@[^\s@,]+$/, "email addresses"),
+  /** Members who may also delete anyone's videos. */
+  AUTH_ADMIN_EMAILS: commaList(/^[^\s@,]+@[^\s@,]+$/, "email addresses"),
+  /** true: no sign-in even with a real key (a company proxy in front already checks people). */
+  AUTH_DISABLED: z.preprocess(emptyAsUndefined, z.stringbool().default(false)),
+  /** Auth.js reads these two itself: the app's public URL, or trust the Host header. */
+  AUTH_URL: z.preprocess(emptyAsUndefined, optionalUrl),
+  AUTH_TRUST_HOST: z.preprocess(emptyAsUndefined, z.stringbool().optional()),
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+const OIDC_SETTINGS = [
+  "AUTH_OIDC_ISSUER",
+  "AUTH_OIDC_CLIENT_ID",
+  "AUTH_OIDC_CLIENT_SECRET",
+  "AUTH_SECRET",
+] as const;
+
+/**
+ * Sign-in is on when OIDC is configured, and must be when a real key is set (it bills the
+ * team): refuse to start otherwise, naming what to add. AUTH_DISABLED=true opts out.
+ */
+function authProblems(value: Env, ctx: z.RefinementCtx): void {
+  if (value.AUTH_DISABLED) return;
+  const configured = OIDC_SETTINGS.filter((name) => value[name]);
+  const oidc = configured.some((name) => name !== "AUTH_SECRET");
+  if (oidc) {
+    for (const name of OIDC_SETTINGS.filter((name) => !value[name])) {
+      ctx.addIssue({
+        code: "custom",
+        path: [name],
+        message: `sign-in needs ${OIDC_SETTINGS.join(", ")} together; this one is missing`,
+      });
+    }
+    if (value.AUTH_ALLOWED_DOMAINS.length === 0 && value.AUTH_ALLOWED_EMAILS.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTH_ALLOWED_DOMAINS"],
+        message: "say who may sign in: AUTH_ALLOWED_DOMAINS and/or AUTH_ALLOWED_EMAILS",
+      });
+    }
+  } else if (value.VIDEO_API_KEY) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["VIDEO_API_KEY"],
+      message: `a real key bills the team, so sign-in is required: set ${OIDC_SETTINGS.join(", ")} and AUTH_ALLOWED_DOMAINS and/or AUTH_ALLOWED_EMAILS (or AUTH_DISABLED=true when a company proxy already signs people in)`,
+    });
+  }
+}
 
 let cached: Env | undefined;
 
 export function env(): Env {
   if (cached) return cached;
+  cached = parseEnv(process.env);
+  return cached;
+}
+
+/** Parses settings from `source`; throws an error naming every bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
   const parsed = envSchema
     .refine((value) => Boolean(value.S3_ACCESS_KEY_ID) === Boolean(value.S3_SECRET_ACCESS_KEY), {
       message: "set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither",
       path: ["S3_SECRET_ACCESS_KEY"],
     })
-    .safeParse(process.env);
+    .superRefine(authProblems)
+    .safeParse(source);
   if (!parsed.success) {
     // Name every bad variable at once, never its value (it may be a secret).
     const lines = parsed.error.issues.map(
@@ -102,8 +194,7 @@ export function env(): Env {
     );
     throw new Error(`Invalid settings:\n${lines.join("\n")}\nSee .env.example.`);
   }
-  cached = parsed.data;
-  return cached;
+  return parsed.data;
 }
 
 export function isDemoGateway(): boolean {

@@ -243,7 +243,7 @@ export function durationNote(
 
 /** What `submitVideo` answers: expected failures are returned, with messages for people. */
 export type SubmitVideoResult =
-  | { ok: true; taskId: string }
+  | { ok: true; taskId: string; duplicate?: boolean }
   | { ok: false; error: { code: string; message: string; fieldErrors?: FieldErrors } };
 
 /** A combination's stable name, kinds in rulebook order: "first_frame+driving_audio". */

@@ -4,9 +4,13 @@ export type TaskErrorCode =
   | "media_not_found"
   | "media_wrong_kind"
   | "invalid_duration"
+  | "over_budget"
+  | "rate_limited"
+  | "duplicate_mismatch"
   | "task_not_found"
   | "rejected"
-  | "outcome_unknown";
+  | "outcome_unknown"
+  | "forbidden";
 
 /** An expected refusal from a use case; its message is written for people and may be shown. */
 export class TaskError extends Error {

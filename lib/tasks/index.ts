@@ -1,3 +1,5 @@
+export { canDeleteTask, ownerLabel, usableMedia } from "./access";
+export { deleteTask } from "./delete";
 export { TaskError } from "./errors";
 export { type ListQuery, listTasks, type StateFilter, stateFilters } from "./list";
 export { type Defer, getTaskRow, refreshTask } from "./refresh";

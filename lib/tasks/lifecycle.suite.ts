@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LOCAL_USER } from "@/lib/auth/user";
 
 /**
  * The whole life of a task, with real parts: the database (embedded, or the Postgres server
@@ -148,6 +149,7 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
           prompt: "A portrait that speaks",
         },
         origin,
+        LOCAL_USER,
       );
       expect(row.status).toBe("queued");
       expect(row.gatewayId).toMatch(/\S+/);
@@ -195,6 +197,7 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
       const row = await tasksLib.submitTask(
         { media: [{ type: "first_frame", mediaId: frame.id }], seconds: 5, size: "1080P" },
         origin,
+        LOCAL_USER,
       );
       const path = `GET /api/demo-gateway/v1/videos/${row.gatewayId}`;
       const callTimes = () => seenAt.filter((_, index) => seen[index] === path);
@@ -218,12 +221,42 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
       }
     });
 
+    it("makes one task of one submission, however often it arrives (double click, two tabs)", async () => {
+      const frame = await upload("first_frame", "portrait.png");
+      const request = {
+        media: [{ type: "first_frame" as const, mediaId: frame.id }],
+        seconds: 5,
+        size: "720P" as const,
+        prompt: "one click, one task",
+      };
+      const idempotencyKey = crypto.randomUUID();
+      const posts = () => seen.filter((line) => line === "POST /api/demo-gateway/v1/videos").length;
+      const before = posts();
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          tasksLib.submitTask(request, origin, LOCAL_USER, { idempotencyKey }),
+        ),
+      );
+      expect(new Set(results.map((row) => row.id)).size).toBe(1);
+      expect(results.filter((row) => !row.duplicate)).toHaveLength(1);
+      // And again later (a retried request): still the same task.
+      const again = await tasksLib.submitTask(request, origin, LOCAL_USER, { idempotencyKey });
+      expect(again.id).toBe(results[0]?.id);
+      expect(again.duplicate).toBe(true);
+      expect(posts() - before).toBe(1);
+      // The same key with other settings is a client bug, refused rather than guessed at.
+      await expect(
+        tasksLib.submitTask({ ...request, seconds: 6 }, origin, LOCAL_USER, { idempotencyKey }),
+      ).rejects.toMatchObject({ code: "duplicate_mismatch" });
+    });
+
     it("sweeps tasks nobody watches to completion, keeping their videos", async () => {
       const { sweepTasks } = await import("./sweep");
       const frame = await upload("first_frame", "portrait.png");
       const row = await tasksLib.submitTask(
         { media: [{ type: "first_frame", mediaId: frame.id }], seconds: 3, size: "720P" },
         origin,
+        LOCAL_USER,
       );
       for (let attempt = 0; attempt < 60; attempt++) {
         await sweepTasks(origin);
@@ -246,6 +279,7 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
           prompt: "[demo-fail:moderation]",
         },
         origin,
+        LOCAL_USER,
       );
       const done = await pollUntilKept(row.id);
       expect(done?.status).toBe("failed");
@@ -261,12 +295,14 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
         tasksLib.submitTask(
           { media: [{ type: "first_frame", mediaId: "not-ours-0000" }], seconds: 5, size: "720P" },
           origin,
+          LOCAL_USER,
         ),
       ).rejects.toMatchObject({ code: "media_not_found", field: "first_frame" });
       await expect(
         tasksLib.submitTask(
           { media: [{ type: "first_frame", mediaId: audio.id }], seconds: 5, size: "720P" },
           origin,
+          LOCAL_USER,
         ),
       ).rejects.toMatchObject({ code: "media_wrong_kind", field: "first_frame" });
       // Nothing reached the gateway.
@@ -284,6 +320,7 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
             prompt: "[demo-fail:quota]",
           },
           origin,
+          LOCAL_USER,
         )
         .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(tasksLib.TaskError);
@@ -295,6 +332,7 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
       const row = await tasksLib.submitTask(
         { media: [{ type: "first_frame", mediaId: frame.id }], seconds: 5, size: "720P" },
         hangingOrigin,
+        LOCAL_USER,
       );
       expect(row.status).toBe("submit_unknown");
       expect(hangingSeen.filter((line) => line.startsWith("POST"))).toHaveLength(1);

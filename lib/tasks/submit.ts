@@ -1,6 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import type { CurrentUser } from "@/lib/auth/user";
 import { getDb } from "@/lib/db/client";
 import { type TaskRow, tasks } from "@/lib/db/schema";
 import { buildCreateBody, GatewayError } from "@/lib/gateway";
@@ -15,20 +16,85 @@ import {
 import { TaskError } from "./errors";
 import { gatewayFor } from "./gateway";
 import { logEvent } from "./log";
+import { checkSpend, SPEND_LOCK } from "./spend";
 import { gatewayToRow } from "./state";
+
+/**
+ * Checks budgets and the rate limit and inserts the row in one transaction, under an advisory
+ * lock: two tabs (or instances) submitting at once are checked one after the other.
+ */
+export async function insertWithinBudget(values: typeof tasks.$inferInsert): Promise<void> {
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${SPEND_LOCK})`);
+    await checkSpend(tx, values.ownerId ?? "local", values);
+    await tx.insert(tasks).values(values);
+  });
+}
 
 export function newTaskId(): string {
   return randomBytes(9).toString("base64url");
 }
 
+export interface SubmitOptions {
+  /** One per submission from the browser: a repeat returns the first task, not a new one. */
+  idempotencyKey?: string;
+}
+
+export type SubmitOutcome = TaskRow & { duplicate?: boolean };
+
+function sameRequest(row: TaskRow, request: VideoRequest): boolean {
+  const media = (refs: VideoRequest["media"]) =>
+    JSON.stringify([...refs].sort((a, b) => a.type.localeCompare(b.type)));
+  return (
+    row.seconds === request.seconds &&
+    row.size === request.size &&
+    (row.prompt ?? undefined) === request.prompt &&
+    media(row.media) === media(request.media)
+  );
+}
+
+/** The task already made with this key, if any (a double click, a retry, another tab). */
+async function existingFor(
+  key: string | undefined,
+  user: CurrentUser,
+  request: VideoRequest,
+): Promise<SubmitOutcome | undefined> {
+  if (!key) return undefined;
+  const db = await getDb();
+  const [row] = await db.select().from(tasks).where(eq(tasks.idempotencyKey, key)).limit(1);
+  if (!row) return undefined;
+  if (row.ownerId !== user.id || !sameRequest(row, request)) {
+    throw new TaskError(
+      "duplicate_mismatch",
+      "This form was already submitted with other settings. Reload the page and try again.",
+    );
+  }
+  return { ...row, duplicate: true };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: string; cause?: { code?: string } } | null)?.code;
+  const causeCode = (error as { cause?: { code?: string } } | null)?.cause?.code;
+  return code === "23505" || causeCode === "23505";
+}
+
 /**
  * Submits one video: checks that every media id is one this app stored, for the right slot;
- * writes the task row first (so a crash mid-call leaves a trace), then asks the gateway.
- * A definite refusal removes the row and throws; an unknown outcome keeps the row as
- * `submit_unknown` and is never resubmitted (it may be running, and billed).
+ * checks budgets and the rate limit and writes the task row in one transaction (so a crash
+ * mid-call leaves a trace, and two tabs can't both slip under a budget), then asks the
+ * gateway. A definite refusal removes the row and throws; an unknown outcome keeps the row
+ * as `submit_unknown` and is never resubmitted (it may be running, and billed).
  */
-export async function submitTask(request: VideoRequest, origin: string): Promise<TaskRow> {
+export async function submitTask(
+  request: VideoRequest,
+  origin: string,
+  user: CurrentUser,
+  options: SubmitOptions = {},
+): Promise<SubmitOutcome> {
   const db = await getDb();
+  const repeat = await existingFor(options.idempotencyKey, user, request);
+  if (repeat) return repeat;
   const rows = await getMediaRows(request.media.map((ref) => ref.mediaId));
   for (const ref of request.media) {
     const row = rows.find((candidate) => candidate.id === ref.mediaId);
@@ -54,15 +120,27 @@ export async function submitTask(request: VideoRequest, origin: string): Promise
   if (durationProblem) throw new TaskError("invalid_duration", durationProblem, "seconds");
 
   const id = newTaskId();
-  await db.insert(tasks).values({
-    id,
-    status: "submitting",
-    seconds: request.seconds,
-    size: request.size,
-    prompt: request.prompt ?? null,
-    media: request.media,
-    combination: combinationKey(request.media.map((ref) => ref.type)),
-  });
+  try {
+    await insertWithinBudget({
+      id,
+      status: "submitting",
+      ownerId: user.id,
+      ownerName: user.name ?? user.email,
+      idempotencyKey: options.idempotencyKey ?? null,
+      seconds: request.seconds,
+      size: request.size,
+      prompt: request.prompt ?? null,
+      media: request.media,
+      combination: combinationKey(request.media.map((ref) => ref.type)),
+    });
+  } catch (error) {
+    // Another tab or a retried request won the race for this key: answer with its task.
+    if (isUniqueViolation(error)) {
+      const winner = await existingFor(options.idempotencyKey, user, request);
+      if (winner) return winner;
+    }
+    throw error;
+  }
 
   const body = buildCreateBody(
     request,

@@ -1,0 +1,3 @@
+import { describeSpend } from "./spend.suite";
+
+describeSpend("embedded database", () => undefined);

@@ -1,0 +1,80 @@
+import "server-only";
+import { and, count, eq, gte, sql } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { tasks } from "@/lib/db/schema";
+import { env, priceRates } from "@/lib/env";
+import { estimateCost, formatUsd, type PriceRates, type VideoSize } from "@/lib/video-request";
+import { TaskError } from "./errors";
+
+/** Key of the advisory lock that serialises budget checks with the insert they guard. */
+export const SPEND_LOCK = 726_150;
+
+type Tx = Pick<Db, "select" | "execute">;
+
+function spentSql(rates: PriceRates) {
+  // Estimated, with today's rates; refused creates leave no row, so they cost nothing here.
+  return sql<number>`coalesce(sum(${tasks.seconds} * case when ${tasks.size} = '1080P' then ${rates["1080P"]}::float8 else ${rates["720P"]}::float8 end), 0)::float8`;
+}
+
+export function startOfUtcDay(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}
+
+export function startOfUtcMonth(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+}
+
+/**
+ * Refuses a submission that would pass a member's daily or the team's monthly budget, or the
+ * per-member rate limit, with the numbers shown. Run inside the transaction that inserts the
+ * task, after taking SPEND_LOCK, so two tabs cannot both squeeze under the limit.
+ */
+export async function checkSpend(
+  tx: Tx,
+  ownerId: string,
+  request: { seconds: number; size: VideoSize },
+  now = new Date(),
+): Promise<void> {
+  const { BUDGET_MEMBER_DAILY_USD, BUDGET_TEAM_MONTHLY_USD, SUBMIT_RATE_PER_MINUTE } = env();
+  const rates = priceRates();
+  const cost = estimateCost(request.seconds, request.size, rates);
+
+  const [recent] = await tx
+    .select({ n: count() })
+    .from(tasks)
+    .where(and(eq(tasks.ownerId, ownerId), gte(tasks.createdAt, new Date(now.getTime() - 60_000))));
+  if ((recent?.n ?? 0) >= SUBMIT_RATE_PER_MINUTE) {
+    throw new TaskError(
+      "rate_limited",
+      `You started ${recent?.n} videos in the last minute (the limit is ${SUBMIT_RATE_PER_MINUTE}). Wait a moment, then try again.`,
+    );
+  }
+
+  if (BUDGET_MEMBER_DAILY_USD !== undefined) {
+    const [row] = await tx
+      .select({ spent: spentSql(rates) })
+      .from(tasks)
+      .where(and(eq(tasks.ownerId, ownerId), gte(tasks.createdAt, startOfUtcDay(now))));
+    const spent = Number(row?.spent ?? 0);
+    if (spent + cost > BUDGET_MEMBER_DAILY_USD + 1e-9) {
+      throw new TaskError(
+        "over_budget",
+        `This video would cost about ${formatUsd(cost)}, but only ${formatUsd(Math.max(0, BUDGET_MEMBER_DAILY_USD - spent))} is left of your ${formatUsd(BUDGET_MEMBER_DAILY_USD)} daily budget (${formatUsd(spent)} spent today, UTC). Try a shorter or 720P video, or ask an admin.`,
+      );
+    }
+  }
+
+  if (BUDGET_TEAM_MONTHLY_USD !== undefined) {
+    const [row] = await tx
+      .select({ spent: spentSql(rates) })
+      .from(tasks)
+      .where(gte(tasks.createdAt, startOfUtcMonth(now)));
+    const spent = Number(row?.spent ?? 0);
+    if (spent + cost > BUDGET_TEAM_MONTHLY_USD + 1e-9) {
+      throw new TaskError(
+        "over_budget",
+        `This video would cost about ${formatUsd(cost)}, but only ${formatUsd(Math.max(0, BUDGET_TEAM_MONTHLY_USD - spent))} is left of the team's ${formatUsd(BUDGET_TEAM_MONTHLY_USD)} monthly budget (${formatUsd(spent)} spent this month).`,
+      );
+    }
+  }
+}
