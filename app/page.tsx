@@ -1,6 +1,10 @@
+import { headers } from "next/headers";
 import { Suspense } from "react";
 import { Studio, type StudioInitial } from "@/components/studio/studio";
-import { env } from "@/lib/env";
+import { env, gatewayConfig } from "@/lib/env";
+import { originOf } from "@/lib/http/origin";
+import { unreachableMediaWarning } from "@/lib/media/reachability";
+import { gatewayMediaOrigin } from "@/lib/media/urls";
 import { signMediaUrl } from "@/lib/storage/signing";
 import { loadRemix } from "@/lib/tasks";
 import { submitVideo } from "./actions";
@@ -34,6 +38,20 @@ async function remixInitial(taskId: string | undefined): Promise<StudioInitial |
   };
 }
 
+/**
+ * Said before anyone submits: a real gateway fetches our media itself, and a private address
+ * (localhost, 10.x, *.internal…) would fail every task late, after it was paid for.
+ */
+async function setupWarning(): Promise<string | undefined> {
+  const origin = originOf(await headers());
+  if (gatewayConfig(origin).demo) return undefined;
+  try {
+    return unreachableMediaWarning(await gatewayMediaOrigin(origin), { demoGateway: false });
+  } catch {
+    return "Media links for the video gateway cannot be signed: check the S3 storage settings.";
+  }
+}
+
 export default async function StudioPage({
   searchParams,
 }: {
@@ -41,7 +59,7 @@ export default async function StudioPage({
 }) {
   const { remix } = await searchParams;
   const remixId = typeof remix === "string" ? remix : undefined;
-  const initial = await remixInitial(remixId);
+  const [initial, warning] = await Promise.all([remixInitial(remixId), setupWarning()]);
   return (
     <main className="mx-auto flex max-w-6xl flex-col gap-8 px-4 py-8 sm:px-6">
       <div>
@@ -62,6 +80,7 @@ export default async function StudioPage({
           pollMs={Math.min(env().POLL_INTERVAL_MS, 5000)}
           initial={initial}
           submit={submitVideo}
+          setupWarning={warning}
         />
       </Suspense>
     </main>

@@ -46,9 +46,11 @@ interface StudioProps {
   initial?: StudioInitial;
   /** The `submitVideo` server action, passed down by the page (components don't import app/). */
   submit: (input: unknown) => Promise<SubmitVideoResult>;
+  /** A setup problem to show before anyone submits (e.g. media the gateway cannot reach). */
+  setupWarning?: string;
 }
 
-export function Studio({ pollMs, initial, submit }: StudioProps) {
+export function Studio({ pollMs, initial, submit, setupWarning }: StudioProps) {
   const router = useRouter();
   const pathname = usePathname();
   const taskId = useSearchParams().get("task");
@@ -111,6 +113,14 @@ export function Studio({ pollMs, initial, submit }: StudioProps) {
 
   return (
     <div className="grid gap-8 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+      {setupWarning ? (
+        <p
+          role="alert"
+          className="bg-warning-soft text-warning rounded-md px-3 py-2 text-sm lg:col-span-2"
+        >
+          {setupWarning}
+        </p>
+      ) : null}
       <form onSubmit={onSubmit} noValidate className="flex flex-col gap-6" aria-label="New video">
         <section aria-labelledby="inputs-heading" className="flex flex-col gap-3">
           <h2
