@@ -1,7 +1,7 @@
 import { headers } from "next/headers";
 import { Suspense } from "react";
 import { Studio, type StudioInitial } from "@/components/studio/studio";
-import { env, gatewayConfig } from "@/lib/env";
+import { env, gatewayConfig, priceRates } from "@/lib/env";
 import { originOf } from "@/lib/http/origin";
 import { unreachableMediaWarning } from "@/lib/media/reachability";
 import { gatewayMediaOrigin } from "@/lib/media/urls";
@@ -80,6 +80,7 @@ export default async function StudioPage({
           pollMs={Math.min(env().POLL_INTERVAL_MS, 5000)}
           initial={initial}
           submit={submitVideo}
+          rates={priceRates()}
           setupWarning={warning}
         />
       </Suspense>

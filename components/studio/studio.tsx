@@ -5,10 +5,13 @@ import { type FormEvent, useRef, useState, useTransition } from "react";
 import {
   clipDurationProblem,
   durationNote,
+  estimateCost,
   type FieldErrors,
   fieldErrorsOf,
+  formatUsd,
   type MediaKind,
   mediaKinds,
+  type PriceRates,
   SECONDS_DEFAULT,
   SIZE_DEFAULT,
   type SubmitVideoResult,
@@ -21,6 +24,7 @@ import { GenerateButton } from "./generate-button";
 import { MediaSlot } from "./media-slot";
 import { PromptField } from "./prompt-field";
 import { ResolutionField } from "./resolution-field";
+import { forgetSubmission, submissionKey } from "./submission-key";
 import { TaskPanel } from "./task-panel";
 import { type StoredMedia, useMediaSlots } from "./use-media-slots";
 
@@ -45,12 +49,14 @@ interface StudioProps {
   pollMs: number;
   initial?: StudioInitial;
   /** The `submitVideo` server action, passed down by the page (components don't import app/). */
-  submit: (input: unknown) => Promise<SubmitVideoResult>;
+  submit: (input: unknown, idempotencyKey?: string) => Promise<SubmitVideoResult>;
+  /** Per-second prices by resolution, for the estimate shown before Generate. */
+  rates: PriceRates;
   /** A setup problem to show before anyone submits (e.g. media the gateway cannot reach). */
   setupWarning?: string;
 }
 
-export function Studio({ pollMs, initial, submit, setupWarning }: StudioProps) {
+export function Studio({ pollMs, initial, submit, rates, setupWarning }: StudioProps) {
   const router = useRouter();
   const pathname = usePathname();
   const taskId = useSearchParams().get("task");
@@ -61,6 +67,8 @@ export function Studio({ pollMs, initial, submit, setupWarning }: StudioProps) {
   const [size, setSize] = useState<VideoSize>(initial?.size ?? SIZE_DEFAULT);
   const [prompt, setPrompt] = useState(initial?.prompt ?? "");
   const [failure, setFailure] = useState<Failure | null>(null);
+  /** The submission just sent turned out to be a repeat of this task. */
+  const [repeatOf, setRepeatOf] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
   const sending = useRef(false);
 
@@ -85,20 +93,25 @@ export function Studio({ pollMs, initial, submit, setupWarning }: StudioProps) {
       ? clipProblem
       : (parsed.error.issues[0]?.message ?? "Check the form.");
 
-  function onSubmit(event: FormEvent) {
-    event.preventDefault();
+  function send(fresh: boolean) {
     if (!parsed.success || blockedReason || sending.current) return;
+    const request = parsed.data;
+    if (fresh) forgetSubmission(request);
+    const idempotencyKey = submissionKey(request);
     sending.current = true;
     setFailure(null);
+    setRepeatOf(null);
     startTransition(async () => {
       try {
-        const result = await submit(parsed.data);
+        const result = await submit(request, idempotencyKey);
         if (result.ok) {
+          if (result.duplicate) setRepeatOf(result.taskId);
           router.push(`${pathname}?task=${encodeURIComponent(result.taskId)}`, { scroll: false });
         } else {
           setFailure(result.error);
         }
       } catch {
+        // The request may have reached the server: the same key makes a retry safe.
         setFailure({
           code: "network",
           message: "Could not reach the server. Check the connection and try again.",
@@ -108,6 +121,13 @@ export function Studio({ pollMs, initial, submit, setupWarning }: StudioProps) {
       }
     });
   }
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    send(false);
+  }
+
+  const cost = estimateCost(seconds, size, rates);
 
   const serverFieldError = (kind: (typeof mediaKinds)[number]) => failure?.fieldErrors?.[kind]?.[0];
 
@@ -169,7 +189,33 @@ export function Studio({ pollMs, initial, submit, setupWarning }: StudioProps) {
         </section>
 
         <div className="flex flex-col gap-2">
+          <p className="text-ink-soft text-sm">
+            Estimated cost: <strong className="text-ink tabular-nums">{formatUsd(cost)}</strong>
+            {Number.isFinite(seconds) ? (
+              <span className="text-ink-faint">
+                {" "}
+                ({seconds} s × {formatUsd(rates[size])}/s at {size})
+              </span>
+            ) : null}
+          </p>
           <GenerateButton pending={pending} blockedReason={blockedReason} />
+          {repeatOf ? (
+            <div
+              role="status"
+              className="bg-accent-soft flex flex-wrap items-center gap-3 rounded-md px-3 py-2 text-sm"
+            >
+              <span>
+                This exact video was already submitted a moment ago; it is shown on the right.
+              </span>
+              <button
+                type="button"
+                onClick={() => send(true)}
+                className="text-accent-strong font-medium underline"
+              >
+                Generate another take
+              </button>
+            </div>
+          ) : null}
           {failure ? (
             <p role="alert" className="bg-danger-soft text-danger rounded-md px-3 py-2 text-sm">
               {failure.message}
