@@ -1,0 +1,137 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import { expect, test } from "./fixtures";
+import { StudioPage } from "./pages/studio";
+
+// Restart safety, for real: this spec runs its own production server (the build the
+// configured webServer made) on its own data folder, kills it with SIGKILL while a task runs,
+// starts it again, and checks the sweeper finishes and keeps the video with no page open.
+
+const PORT = 3230;
+const ORIGIN = `http://127.0.0.1:${PORT}`;
+const ROOT = path.join(__dirname, "..");
+const DATA_DIR = ".data-e2e-restart";
+
+let server: ChildProcess | undefined;
+let serverLog = "";
+
+function startServer(): ChildProcess {
+  const child = spawn(
+    path.join(ROOT, "node_modules/.bin/next"),
+    ["start", "-H", "127.0.0.1", "-p", String(PORT)],
+    {
+      cwd: ROOT,
+      // Its own process group, so one signal reaches next and any child it starts.
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        ...process.env,
+        NEXT_TELEMETRY_DISABLED: "1",
+        DATA_DIR,
+        PORT: String(PORT),
+        // 4 stages × 1.5 s: the task is still running when the server dies.
+        DEMO_STEP_MS: "1500",
+        POLL_INTERVAL_MS: "500",
+        SWEEP_INTERVAL_MS: "500",
+        TASK_TIMEOUT_MS: "120000",
+        VIDEO_API_TIMEOUT_MS: "10000",
+        // As in playwright.config.ts: nothing from a developer's shell may reach a real gateway.
+        VIDEO_API_KEY: "",
+        VIDEO_API_BASE_URL: "",
+        DATABASE_URL: "",
+        PUBLIC_BASE_URL: "",
+        MEDIA_URL_SECRET: "",
+        S3_BUCKET: "",
+      },
+    },
+  );
+  child.stdout?.on("data", (chunk) => {
+    serverLog += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    serverLog += chunk;
+  });
+  return child;
+}
+
+/** SIGKILL to the whole group: no shutdown hooks, no flushing, like a crash or an OOM kill. */
+async function killServer(): Promise<void> {
+  const child = server;
+  server = undefined;
+  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    // Already gone.
+  }
+  await exited;
+}
+
+/** Until the server answers from its database (an unknown task id → 404), at most 60 s. */
+async function waitForServer(): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${ORIGIN}/api/tasks/warm-up-probe`).catch(() => null);
+    if (response?.status === 404) return;
+    if (server && server.exitCode !== null) throw new Error(`The server exited:\n${serverLog}`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  throw new Error(`The server did not answer on ${ORIGIN} within 60 s:\n${serverLog}`);
+}
+
+test.describe.configure({ mode: "serial" });
+
+test.beforeAll(async () => {
+  await rm(path.join(ROOT, DATA_DIR), { recursive: true, force: true });
+});
+
+test.afterAll(async () => {
+  await killServer();
+  await rm(path.join(ROOT, DATA_DIR), { recursive: true, force: true });
+});
+
+test("a task running when the server is killed is finished and kept after a restart, unwatched", async ({
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  server = startServer();
+  await waitForServer();
+
+  const context = await browser.newContext({ baseURL: ORIGIN });
+  const studio = new StudioPage(await context.newPage());
+  await studio.goto();
+  await studio.dropFile("First frame", "portrait.png");
+  await studio.expectKept("First frame", "portrait.png");
+  await studio.setPrompt("A ferry crosses the bay while the lights go out");
+  const taskId = await studio.generate();
+  await studio.expectStatus(/Queued|Generating/, 5_000);
+  await context.close();
+
+  await killServer();
+  serverLog = "";
+  server = startServer();
+  await waitForServer();
+
+  // Nobody watches now. The poster route only reads the row (it never asks the gateway), so
+  // polling it does not refresh the task: only the sweeper can finish and keep it.
+  await expect
+    .poll(async () => (await fetch(`${ORIGIN}/api/tasks/${taskId}/poster`)).status, {
+      timeout: 20_000,
+      intervals: [500],
+    })
+    .toBe(200);
+  expect(serverLog).toContain(`"event":"task.result_kept","taskId":"${taskId}"`);
+  expect(serverLog).toContain(`"event":"sweep.done"`);
+  const poster = await fetch(`${ORIGIN}/api/tasks/${taskId}/poster`);
+  expect(poster.headers.get("content-type")).toBe("image/jpeg");
+
+  const viewer = await browser.newContext({ baseURL: ORIGIN });
+  const page = await viewer.newPage();
+  await page.goto(`/videos/${taskId}`);
+  const view = new StudioPage(page);
+  await expect(view.taskStatus).toContainText("Completed");
+  await view.expectVideoPlays();
+  await viewer.close();
+});
