@@ -95,5 +95,19 @@ export function describeSpend(name: string, databaseUrl: () => string | undefine
         "This video would cost about $0.30, but only $0.00 is left of the team's $8.00 monthly budget ($8.00 spent this month).",
       );
     });
+
+    it("sums tasks, seconds and estimated spend per member per day, and exports CSV", async () => {
+      const { usageByMemberAndDay, usageCsv } = await import("./usage");
+      const rows = await usageByMemberAndDay(30);
+      const today = new Date().toISOString().slice(0, 10);
+      const ann = rows.find((row) => row.memberId === "ann" && row.day === today);
+      // ann: 10 + 5 + 5 seconds at 720P (the refused ones left no row).
+      expect(ann).toMatchObject({ tasks: 3, seconds: 20, spendUsd: 2 });
+      const eve = rows.find((row) => row.memberId === "eve");
+      expect(eve).toMatchObject({ tasks: 2, seconds: 18, spendUsd: 1.8 });
+      const csv = usageCsv(rows);
+      expect(csv.split("\r\n")[0]).toBe("day,member,member_id,tasks,seconds,estimated_spend_usd");
+      expect(csv).toContain(`${today},ann,ann,3,20,2.00`);
+    });
   });
 }
