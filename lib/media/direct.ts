@@ -1,4 +1,5 @@
 import "server-only";
+import { type CurrentUser, LOCAL_USER } from "@/lib/auth/user";
 import type { MediaRow } from "@/lib/db/schema";
 import { getStorage, isDirectStorage, type Storage } from "@/lib/storage";
 import { signValue, verifyValue } from "@/lib/storage/signing";
@@ -50,6 +51,8 @@ interface Ticket {
   name: string;
   /** Unix seconds. */
   exp: number;
+  /** The member who asked for the upload: only they can complete it, and they own it. */
+  owner?: string;
 }
 
 export interface DirectUploadRequest {
@@ -120,7 +123,7 @@ function decodeTicket(uploadId: unknown, now: number): Ticket {
  */
 export async function startDirectUpload(
   request: DirectUploadRequest,
-  options: { storage?: Storage; now?: number } = {},
+  options: { storage?: Storage; now?: number; owner?: Pick<CurrentUser, "id"> } = {},
 ): Promise<DirectUploadStart> {
   const storage = direct(options.storage ?? getStorage());
   const { kind, size } = request;
@@ -157,6 +160,7 @@ export async function startDirectUpload(
     size,
     name: cleanFileName(typeof request.name === "string" ? request.name : ""),
     exp: Math.floor(now / 1000) + TICKET_TTL_SECONDS,
+    owner: options.owner?.id ?? LOCAL_USER.id,
   });
   return { uploadId, url: put.url, headers: put.headers, key, expiresAt: put.expiresAt };
 }
@@ -168,10 +172,18 @@ export async function startDirectUpload(
  */
 export async function completeDirectUpload(
   uploadId: unknown,
-  options: { storage?: Storage; now?: number } = {},
+  options: { storage?: Storage; now?: number; owner?: Pick<CurrentUser, "id"> } = {},
 ): Promise<MediaRow> {
   const storage = direct(options.storage ?? getStorage());
   const ticket = decodeTicket(uploadId, options.now ?? Date.now());
+  const owner = options.owner?.id ?? LOCAL_USER.id;
+  if ((ticket.owner ?? LOCAL_USER.id) !== owner) {
+    throw new DirectUploadError(
+      "bad_upload_id",
+      403,
+      "This upload cannot be completed here. Drop the file again.",
+    );
+  }
   const from = pendingKey(ticket.id);
   const to = mediaStorageKey(ticket.id);
 
@@ -208,6 +220,7 @@ export async function completeDirectUpload(
       kind: ticket.kind,
       storageKey: to,
       name: ticket.name,
+      ownerId: owner,
       ...verified,
     }).catch(async (error: unknown) => {
       // Completed twice at once: the other call recorded it; answer its row.

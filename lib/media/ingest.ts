@@ -1,6 +1,7 @@
 import "server-only";
 import { Readable } from "node:stream";
 import { eq, inArray } from "drizzle-orm";
+import { type CurrentUser, LOCAL_USER } from "@/lib/auth/user";
 import { getDb } from "@/lib/db/client";
 import { type MediaRow, media } from "@/lib/db/schema";
 import { getStorage, type Storage } from "@/lib/storage";
@@ -19,6 +20,9 @@ export interface IngestInput {
   declaredName: string;
   /** Content-Length when the client sent one: refused early when over the limit. */
   declaredSize?: number;
+  /** Who uploaded it; only they can put it in a new video until a task uses it. Unset: the
+   * local user, which no signed-in member is (so a forgotten owner fails closed). */
+  owner?: Pick<CurrentUser, "id">;
 }
 
 export interface IngestOptions {
@@ -100,7 +104,14 @@ export async function ingestUpload(
       });
     }
     const verified = await verifyStoredMedia(storage, storageKey, kind, { maxBytes });
-    return await insertMediaRow({ id, kind, storageKey, name: input.declaredName, ...verified });
+    return await insertMediaRow({
+      id,
+      kind,
+      storageKey,
+      name: input.declaredName,
+      ownerId: input.owner?.id,
+      ...verified,
+    });
   } catch (error) {
     source.destroy();
     await storage.delete(storageKey).catch(() => {});
@@ -110,7 +121,14 @@ export async function ingestUpload(
 
 /** Records a verified stored file; the name is the browser's, cleaned for display. */
 export async function insertMediaRow(
-  input: { id: string; kind: MediaKind; storageKey: string; name: string } & VerifiedMedia,
+  input: {
+    id: string;
+    kind: MediaKind;
+    storageKey: string;
+    name: string;
+    /** The uploader's member id; unset → the local user. */
+    ownerId?: string;
+  } & VerifiedMedia,
 ): Promise<MediaRow> {
   const db = await getDb();
   const [row] = await db
@@ -123,6 +141,7 @@ export async function insertMediaRow(
       originalName: cleanFileName(input.name),
       storageKey: input.storageKey,
       probe: input.probe,
+      ownerId: input.ownerId ?? LOCAL_USER.id,
     })
     .returning();
   return row;

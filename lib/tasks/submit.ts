@@ -13,6 +13,7 @@ import {
   mediaKindLabels,
   type VideoRequest,
 } from "@/lib/video-request";
+import { usableMedia } from "./access";
 import { TaskError } from "./errors";
 import { gatewayFor } from "./gateway";
 import { logEvent } from "./log";
@@ -95,7 +96,8 @@ export async function submitTask(
   const db = await getDb();
   const repeat = await existingFor(options.idempotencyKey, user, request);
   if (repeat) return repeat;
-  const rows = await getMediaRows(request.media.map((ref) => ref.mediaId));
+  // Someone else's private upload reads as unknown: "media_not_found", nothing leaked.
+  const rows = await usableMedia(await getMediaRows(request.media.map((ref) => ref.mediaId)), user);
   for (const ref of request.media) {
     const row = rows.find((candidate) => candidate.id === ref.mediaId);
     const label = mediaKindLabels[ref.type];

@@ -1,3 +1,4 @@
+import { withUser } from "@/lib/auth/route";
 import type { MediaProbe } from "@/lib/db/schema";
 import { ingestUpload, MediaRejectedError, uploadedMediaOf } from "@/lib/media";
 import { tooLargeProblem } from "@/lib/media/limits";
@@ -37,7 +38,7 @@ function fileNameOf(request: Request): string {
  * with XMLHttpRequest for progress), `X-File-Name` (URI-encoded) and `Content-Length`.
  * The type is sniffed from the bytes; `Content-Type` is not trusted.
  */
-export async function POST(request: Request): Promise<Response> {
+export const POST = withUser(async (request: Request, _context: unknown, user) => {
   const kind = new URL(request.url).searchParams.get("kind");
   if (!mediaKinds.includes(kind as MediaKind)) {
     return fail(400, "unknown_kind", `Unknown upload kind; use one of ${mediaKinds.join(", ")}.`);
@@ -58,6 +59,7 @@ export async function POST(request: Request): Promise<Response> {
       body: request.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() }),
       declaredName: fileNameOf(request),
       declaredSize,
+      owner: user,
     });
     const media: UploadedMedia = uploadedMediaOf(row);
     return Response.json({ media }, { status: 201 });
@@ -70,4 +72,4 @@ export async function POST(request: Request): Promise<Response> {
     console.error("upload failed", error);
     return fail(500, "upload_failed", "The upload could not be stored. Try again.");
   }
-}
+});

@@ -1,4 +1,5 @@
 import { after } from "next/server";
+import { withUser } from "@/lib/auth/route";
 import { originOf } from "@/lib/http/origin";
 import { refreshTask, toTaskView } from "@/lib/tasks";
 import { logEvent } from "@/lib/tasks/log";
@@ -9,7 +10,7 @@ export const dynamic = "force-dynamic";
 const ID = /^[A-Za-z0-9_-]{6,64}$/;
 
 /** Our task, from the database; refreshed from the gateway when due (coalesced). */
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
+export const GET = withUser(async (request, { params }: { params: Promise<{ id: string }> }) => {
   const { id } = await params;
   if (!ID.test(id)) return notFound();
   let row: Awaited<ReturnType<typeof refreshTask>>;
@@ -32,7 +33,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   }
   if (!row) return notFound();
   return Response.json(toTaskView(row), { headers: { "Cache-Control": "no-store" } });
-}
+});
 
 function notFound() {
   return Response.json(

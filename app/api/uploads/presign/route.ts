@@ -1,3 +1,4 @@
+import { withUser } from "@/lib/auth/route";
 import { MediaRejectedError } from "@/lib/media";
 import { DirectUploadError, startDirectUpload } from "@/lib/media/direct";
 
@@ -14,18 +15,16 @@ function fail(status: number, code: string, message: string, extra: object = {})
  * headers, key, expiresAt }`, then `POST /api/uploads/complete`. With local storage → 409
  * `{ mode: "stream" }`: send the file to `POST /api/uploads?kind=…` instead.
  */
-export async function POST(request: Request): Promise<Response> {
+export const POST = withUser(async (request: Request, _context: unknown, user) => {
   const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
   if (!body || typeof body !== "object") {
     return fail(400, "bad_request", "Send { kind, name, size, type } as JSON.");
   }
   try {
-    const start = await startDirectUpload({
-      kind: body.kind,
-      name: body.name,
-      size: body.size,
-      type: body.type,
-    });
+    const start = await startDirectUpload(
+      { kind: body.kind, name: body.name, size: body.size, type: body.type },
+      { owner: user },
+    );
     return Response.json(
       { mode: "presigned", method: "PUT", ...start },
       { headers: { "Cache-Control": "no-store" } },
@@ -39,4 +38,4 @@ export async function POST(request: Request): Promise<Response> {
     console.error("presign failed", error instanceof Error ? error.name : "unknown");
     return fail(500, "presign_failed", "The upload could not be started. Try again.");
   }
-}
+});

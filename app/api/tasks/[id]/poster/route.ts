@@ -1,3 +1,4 @@
+import { withUser } from "@/lib/auth/route";
 import { serveStored } from "@/lib/http/serve-stored";
 import { getTaskRow } from "@/lib/tasks";
 
@@ -5,7 +6,7 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** The kept poster frame of a finished video (JPEG), for the history. */
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
+export const GET = withUser(async (request, { params }: { params: Promise<{ id: string }> }) => {
   const { id } = await params;
   const row = /^[A-Za-z0-9_-]{6,64}$/.test(id) ? await getTaskRow(id) : undefined;
   const response = row?.posterKey
@@ -18,4 +19,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
       })
     : null;
   return response ?? new Response(null, { status: 404, headers: { "Cache-Control": "no-store" } });
-}
+});

@@ -1,3 +1,4 @@
+import { withUser } from "@/lib/auth/route";
 import { originOf } from "@/lib/http/origin";
 import { serveStored } from "@/lib/http/serve-stored";
 import { getTaskRow } from "@/lib/tasks";
@@ -90,10 +91,6 @@ async function serve(request: Request, { params }: Context, withBody: boolean) {
   }
 }
 
-export function GET(request: Request, context: Context) {
-  return serve(request, context, true);
-}
+export const GET = withUser((request, context: Context) => serve(request, context, true));
 
-export function HEAD(request: Request, context: Context) {
-  return serve(request, context, false);
-}
+export const HEAD = withUser((request, context: Context) => serve(request, context, false));
