@@ -12,6 +12,20 @@ const nextConfig = {
     ],
   },
   poweredByHeader: false,
+  // Headers for every answer; the per-request CSP of pages is set in proxy.ts.
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
+        ],
+      },
+    ];
+  },
   // `npm test` type-checks with tsc before anything else; checking again inside every build
   // only doubled the build time.
   typescript: { ignoreBuildErrors: true },
