@@ -2,10 +2,10 @@
 
 import { headers } from "next/headers";
 import { z } from "zod";
-import { requireUser } from "@/lib/auth/session";
+import { endSession, getCurrentUser, requireUser, startSignIn } from "@/lib/auth/session";
 import { UnauthorizedError } from "@/lib/auth/user";
 import { originOf } from "@/lib/http/origin";
-import { submitTask, TaskError } from "@/lib/tasks";
+import { deleteTask, submitTask, TaskError } from "@/lib/tasks";
 import { logEvent } from "@/lib/tasks/log";
 import { fieldErrorsOf, type SubmitVideoResult, videoRequestSchema } from "@/lib/video-request";
 
@@ -70,4 +70,47 @@ export async function submitVideo(
       error: { code: "unexpected", message: "Something went wrong on our side. Please try again." },
     };
   }
+}
+
+/** What deleting a video answers. */
+export type DeleteVideoResult =
+  | { ok: true }
+  | { ok: false; error: { code: string; message: string } };
+
+const taskIdSchema = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/);
+
+/**
+ * Delete a video for good (its row, kept video and poster). Who asks is checked first, then
+ * the id, then ownership: only whoever made it, or an admin.
+ */
+export async function deleteVideo(taskId: unknown): Promise<DeleteVideoResult> {
+  const user = await getCurrentUser();
+  if (!user) return { ok: false, error: { code: "unauthorized", message: "Sign in to continue." } };
+  const parsed = taskIdSchema.safeParse(taskId);
+  if (!parsed.success) {
+    return { ok: false, error: { code: "task_not_found", message: "There is no such video." } };
+  }
+  try {
+    await deleteTask(parsed.data, user);
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof TaskError) {
+      return { ok: false, error: { code: error.code, message: error.message } };
+    }
+    logEvent("action.delete_failed", { error: error instanceof Error ? error.message : "unknown" });
+    return {
+      ok: false,
+      error: { code: "unexpected", message: "Something went wrong on our side. Please try again." },
+    };
+  }
+}
+
+/** The sign-in page's button: off to the identity provider, back to `callbackUrl`. */
+export async function signInAction(formData: FormData): Promise<void> {
+  await startSignIn(formData.get("callbackUrl"));
+}
+
+/** The header's Sign out button. */
+export async function signOutAction(): Promise<void> {
+  await endSession();
 }

@@ -1,6 +1,7 @@
 import { headers } from "next/headers";
 import { Suspense } from "react";
 import { Studio, type StudioInitial } from "@/components/studio/studio";
+import { requirePageUser } from "@/lib/auth/session";
 import { env, gatewayConfig, priceRates } from "@/lib/env";
 import { originOf } from "@/lib/http/origin";
 import { unreachableMediaWarning } from "@/lib/media/reachability";
@@ -59,6 +60,7 @@ export default async function StudioPage({
 }) {
   const { remix } = await searchParams;
   const remixId = typeof remix === "string" ? remix : undefined;
+  await requirePageUser(remixId ? `/?${new URLSearchParams({ remix: remixId })}` : "/");
   const [initial, warning] = await Promise.all([remixInitial(remixId), setupWarning()]);
   return (
     <main className="mx-auto flex max-w-6xl flex-col gap-8 px-4 py-8 sm:px-6">

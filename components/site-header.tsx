@@ -1,6 +1,21 @@
 import Link from "next/link";
 
-export function SiteHeader({ demo }: { demo: boolean }) {
+/** The signed-in member, when sign-in is on. */
+export interface HeaderMember {
+  name: string;
+  email: string;
+}
+
+export function SiteHeader({
+  demo,
+  member,
+  signOut,
+}: {
+  demo: boolean;
+  member?: HeaderMember | null;
+  /** The sign-out server action (passed in: components don't import app/). */
+  signOut?: () => Promise<void>;
+}) {
   return (
     <header className="border-ink/10 bg-paper-raised border-b">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-3 sm:px-6">
@@ -15,11 +30,33 @@ export function SiteHeader({ demo }: { demo: boolean }) {
             History
           </Link>
         </nav>
-        {demo ? (
-          <p className="bg-warning-soft text-warning rounded-full px-3 py-1 text-sm font-medium">
-            Demo mode: videos come from the built-in demo gateway, nothing is billed.
-          </p>
-        ) : null}
+        <div className="flex flex-wrap items-center gap-3">
+          {demo ? (
+            <p className="bg-warning-soft text-warning rounded-full px-3 py-1 text-sm font-medium">
+              Demo mode: videos come from the built-in demo gateway, nothing is billed.
+            </p>
+          ) : null}
+          {member ? (
+            <div className="flex items-center gap-3 text-sm">
+              <p className="flex flex-col leading-tight">
+                <span className="font-medium">{member.name}</span>
+                {member.name !== member.email ? (
+                  <span className="text-ink-soft text-xs">{member.email}</span>
+                ) : null}
+              </p>
+              {signOut ? (
+                <form action={signOut}>
+                  <button
+                    type="submit"
+                    className="border-ink/15 hover:bg-paper-sunk rounded-md border px-3 py-1.5"
+                  >
+                    Sign out
+                  </button>
+                </form>
+              ) : null}
+            </div>
+          ) : null}
+        </div>
       </div>
     </header>
   );

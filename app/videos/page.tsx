@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { HistoryFilters } from "@/components/history/history-filters";
 import { type HistoryEntry, HistoryItem } from "@/components/history/history-item";
-import { listTasks, type StateFilter, stateFilters } from "@/lib/tasks";
+import { requirePageUser } from "@/lib/auth/session";
+import { listTasks, ownerLabel, type StateFilter, stateFilters } from "@/lib/tasks";
 import { isAllowedCombination, type MediaKind } from "@/lib/video-request";
 
 export const dynamic = "force-dynamic";
@@ -16,6 +17,12 @@ function one(value: string | string[] | undefined): string | undefined {
 
 export default async function HistoryPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
+  const here = new URLSearchParams(
+    Object.entries(params).flatMap(([key, value]) =>
+      typeof value === "string" ? [[key, value]] : [],
+    ),
+  );
+  await requirePageUser(here.size ? `/videos?${here}` : "/videos");
   const stateParam = one(params.state);
   const state = stateParam && stateParam in stateFilters ? (stateParam as StateFilter) : undefined;
   const comboParam = one(params.combination);
@@ -36,6 +43,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Sear
     size: row.size,
     createdAt: row.createdAt.toISOString(),
     hasPoster: row.posterKey !== null,
+    ownerName: ownerLabel(row),
   }));
   const pageLink = (next: string | undefined) => {
     const query = new URLSearchParams();

@@ -12,6 +12,8 @@ export interface HistoryEntry {
   size: string;
   createdAt: string;
   hasPoster: boolean;
+  /** Who made it (the team's history shows everyone's work). */
+  ownerName: string;
 }
 
 const dateFormat = new Intl.DateTimeFormat("en-GB", {
@@ -49,6 +51,9 @@ export function HistoryItem({ entry }: { entry: HistoryEntry }) {
           </p>
           <p className="text-ink-soft text-xs">
             {combinationLabel(entry.combination)} · {entry.seconds} s · {entry.size}
+          </p>
+          <p className="text-ink-soft text-xs">
+            by <span className="text-ink font-medium">{entry.ownerName}</span>
           </p>
         </div>
       </Link>

@@ -1,14 +1,17 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { DeleteVideoButton } from "@/components/history/delete-video-button";
 import { TaskFacts } from "@/components/history/task-facts";
 import type { TaskInput } from "@/components/history/task-inputs";
 import { TaskInputs } from "@/components/history/task-inputs";
 import { TaskPanel } from "@/components/studio/task-panel";
+import { requirePageUser } from "@/lib/auth/session";
 import { env, priceRates } from "@/lib/env";
 import { signMediaUrl } from "@/lib/storage/signing";
-import { loadRemix } from "@/lib/tasks";
+import { canDeleteTask, loadRemix, ownerLabel } from "@/lib/tasks";
 import { estimateCost } from "@/lib/video-request";
+import { deleteVideo } from "../../actions";
 
 export const dynamic = "force-dynamic";
 
@@ -22,6 +25,7 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 /** One task, at a URL the team can share: player, inputs, settings, timings, cost, remix. */
 export default async function VideoPage({ params }: { params: Params }) {
   const { id } = await params;
+  const user = await requirePageUser(`/videos/${encodeURIComponent(id)}`);
   if (!/^[A-Za-z0-9_-]{6,64}$/.test(id)) notFound();
   const found = await loadRemix(id);
   if (!found) notFound();
@@ -54,13 +58,21 @@ export default async function VideoPage({ params }: { params: Params }) {
           <h1 className="truncate text-2xl font-bold tracking-tight">
             {task.prompt ?? "Untitled video"}
           </h1>
+          <p className="text-ink-soft text-sm">
+            Made by <span className="text-ink font-medium">{ownerLabel(task)}</span>
+          </p>
         </div>
-        <Link
-          href={`/?remix=${task.id}`}
-          className="bg-accent hover:bg-accent-strong rounded-md px-4 py-2 text-sm font-medium text-white"
-        >
-          Remix
-        </Link>
+        <div className="flex flex-wrap items-start gap-3">
+          {canDeleteTask(task, user) ? (
+            <DeleteVideoButton taskId={task.id} deleteVideo={deleteVideo} />
+          ) : null}
+          <Link
+            href={`/?remix=${task.id}`}
+            className="bg-accent hover:bg-accent-strong rounded-md px-4 py-2 text-sm font-medium text-white"
+          >
+            Remix
+          </Link>
+        </div>
       </div>
       <div className="grid gap-8 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <section
