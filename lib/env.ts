@@ -10,8 +10,8 @@ import { z } from "zod";
 export const REAL_GATEWAY_URL = "https://api.powertokens.ai";
 /** Where the demo gateway is mounted in this app (see app/api/demo-gateway). */
 export const DEMO_GATEWAY_PATH = "/api/demo-gateway";
-/** The demo gateway checks this bearer token exactly as the real one checks a key. */
-export const DEMO_GATEWAY_KEY = "wan-studio-demo";
+/** The demo gateway's default bearer token (DEMO_GATEWAY_KEY overrides it). */
+export const DEMO_GATEWAY_DEFAULT_KEY = "wan-studio-demo";
 
 const optionalUrl = z
   .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
@@ -85,6 +85,12 @@ const envSchema = z.object({
   BUDGET_TEAM_MONTHLY_USD: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).optional()),
   /** At most this many submissions per member per minute. */
   SUBMIT_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  /**
+   * The bearer token the demo gateway accepts (and this app sends it when it has no key of
+   * its own). Another wan-studio can use this one's demo gateway as its "real" gateway by
+   * setting its VIDEO_API_KEY to this value: the deployed-shape test does exactly that.
+   */
+  DEMO_GATEWAY_KEY: z.string().min(8).default(DEMO_GATEWAY_DEFAULT_KEY),
   /** Demo gateway: milliseconds per stage (queued → 10% → 20% → 30% → completed). */
   DEMO_STEP_MS: z.coerce.number().int().min(0).default(2500),
   /** Demo gateway: how long a finished video stays downloadable, like the provider's ~24 h. */
@@ -214,9 +220,9 @@ export function gatewayConfig(origin: string): { baseUrl: string; apiKey: string
   if (VIDEO_API_BASE_URL) {
     // Another server speaking the contract without a key of ours: the demo key lets a
     // second wan-studio's demo gateway answer.
-    return { baseUrl: VIDEO_API_BASE_URL, apiKey: DEMO_GATEWAY_KEY, demo: false };
+    return { baseUrl: VIDEO_API_BASE_URL, apiKey: env().DEMO_GATEWAY_KEY, demo: false };
   }
-  return { baseUrl: `${origin}${DEMO_GATEWAY_PATH}`, apiKey: DEMO_GATEWAY_KEY, demo: true };
+  return { baseUrl: `${origin}${DEMO_GATEWAY_PATH}`, apiKey: env().DEMO_GATEWAY_KEY, demo: true };
 }
 
 /** Where the gateway fetches our media from: PUBLIC_BASE_URL, else the request's origin. */

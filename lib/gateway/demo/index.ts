@@ -1,6 +1,6 @@
 import "server-only";
 import { getDb } from "@/lib/db/client";
-import { DEMO_GATEWAY_KEY, env } from "@/lib/env";
+import { env } from "@/lib/env";
 import { createDemoGateway, type DemoGateway } from "./handler";
 import { contentError } from "./replies";
 import { dbDemoStore } from "./store";
@@ -23,7 +23,7 @@ let instance: DemoGateway | undefined;
 function gateway(): DemoGateway {
   instance ??= createDemoGateway({
     store: dbDemoStore(getDb),
-    apiKey: DEMO_GATEWAY_KEY,
+    apiKey: env().DEMO_GATEWAY_KEY,
     stepMs: env().DEMO_STEP_MS,
     linkTtlMs: env().DEMO_CONTENT_TTL_MS,
   });
