@@ -10,7 +10,15 @@
 // BENCH_RUNS (30). Prints figures and PASS/MISS per target; a MISS does not fail the run.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -333,6 +341,38 @@ async function benchPostgres(rows, url) {
 
 // ── the rendered pages, from the production server ───────────────────────────────────────
 
+/**
+ * A private copy of the production build to run, in `dir`: other work in this checkout may
+ * rebuild `.next` while a bench runs, which would pull chunks from under a running server.
+ * The copy gets the build (without its cache) and links to everything else `next start`
+ * reads (node_modules, config, public, and lib/ for migrations and the demo's sample videos).
+ */
+async function snapshotBuild(dir) {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  const deadline = Date.now() + 240_000;
+  for (;;) {
+    if (existsSync(buildId)) {
+      const before = readFileSync(buildId, "utf8");
+      rmSync(path.join(dir, ".next"), { recursive: true, force: true });
+      try {
+        cpSync(path.join(root, ".next"), path.join(dir, ".next"), {
+          recursive: true,
+          filter: (source) => !source.startsWith(path.join(root, ".next", "cache")),
+        });
+        if (existsSync(buildId) && readFileSync(buildId, "utf8") === before) break;
+      } catch {
+        // A rebuild removed files while we copied: try again.
+      }
+    }
+    if (Date.now() > deadline) throw new Error("no production build: run `npm run build` first");
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+  for (const name of ["node_modules", "package.json", "next.config.mjs", "public", "lib"]) {
+    if (existsSync(path.join(root, name))) symlinkSync(path.join(root, name), path.join(dir, name));
+  }
+  return dir;
+}
+
 function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -345,16 +385,13 @@ function freePort() {
 }
 
 async function benchPages(dataDir, { page50, page400, page51Ids }) {
-  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
-    log("\npages: skipped (no production build; run `npm run build`)");
-    return null;
-  }
+  const appDir = await snapshotBuild(path.join(dataDir, "..", "app"));
   const port = await freePort();
   const child = spawn(
     path.join(root, "node_modules/.bin/next"),
     ["start", "-H", "127.0.0.1", "-p", String(port)],
     {
-      cwd: root,
+      cwd: appDir,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
       env: {
@@ -370,6 +407,7 @@ async function benchPages(dataDir, { page50, page400, page51Ids }) {
         PUBLIC_BASE_URL: "",
         MEDIA_URL_SECRET: "",
         S3_BUCKET: "",
+        AUTH_OIDC_ISSUER: "",
       },
     },
   );
@@ -441,7 +479,9 @@ async function benchPages(dataDir, { page50, page400, page51Ids }) {
 
 // ── main ──────────────────────────────────────────────────────────────────────────────────
 
-const dataDir = mkdtempSync(path.join(os.tmpdir(), "wan-history-bench-"));
+const workDir = mkdtempSync(path.join(os.tmpdir(), "wan-history-bench-"));
+const dataDir = path.join(workDir, "data");
+mkdirSync(dataDir);
 try {
   const now = Date.now();
   const rows = Array.from({ length: TASKS }, () => makeRow(now));
@@ -472,5 +512,5 @@ try {
   if (real) verdict("Postgres history query, worst p95", worst(real), TARGETS.queryP95Ms);
   if (server) verdict("history page render, worst p95", worst(server), TARGETS.pageP95Ms);
 } finally {
-  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(workDir, { recursive: true, force: true });
 }

@@ -43,6 +43,7 @@ function startServer(): ChildProcess {
         PUBLIC_BASE_URL: "",
         MEDIA_URL_SECRET: "",
         S3_BUCKET: "",
+        AUTH_OIDC_ISSUER: "",
       },
     },
   );
