@@ -15,7 +15,9 @@ export default defineConfig({
   test: {
     include: ["lib/**/*.test.ts", "app/**/*.test.ts"],
     environment: "node",
-    testTimeout: 20_000,
+    // Generous: the suites use real databases, ffmpeg and HTTP servers, and CI shares 2 cores.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
     // Task events log one JSON line each; show them only for failing tests.
     silent: "passed-only",
   },

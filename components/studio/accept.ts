@@ -1,5 +1,5 @@
-import type { Accept, FileRejection } from "react-dropzone";
-import { formatBytes, type MediaKind, mediaKindLabels, mediaLimits } from "@/lib/video-request";
+import type { Accept } from "react-dropzone";
+import { type MediaKind, mediaLimits } from "@/lib/video-request";
 
 const extensions: Record<string, string[]> = {
   "image/jpeg": [".jpg", ".jpeg"],
@@ -23,18 +23,4 @@ export function acceptFor(kind: MediaKind): Accept {
     accept["audio/vnd.wave"] = [".wav"];
   }
   return accept;
-}
-
-/** A sentence that says what to change, for a file refused before it is sent. */
-export function rejectionMessage(kind: MediaKind, rejection: FileRejection): string {
-  const label = mediaKindLabels[kind];
-  const limits = mediaLimits[kind];
-  const { file, errors } = rejection;
-  if (errors.some((error) => error.code === "file-too-large")) {
-    return `${file.name} is ${formatBytes(file.size)}; ${label} takes at most ${formatBytes(limits.maxBytes)}.`;
-  }
-  if (errors.some((error) => error.code === "file-invalid-type")) {
-    return `${file.name} is not a file ${label.toLowerCase()} takes. Use ${limits.formatsLabel}.`;
-  }
-  return errors[0]?.message ?? `${file.name} cannot be used here.`;
 }
