@@ -20,7 +20,9 @@ async function open(): Promise<Db> {
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
     const { migrate } = await import("drizzle-orm/postgres-js/migrator");
-    const sql = postgres(DATABASE_URL, { max: 10, onnotice: () => {} });
+    // connect_timeout: a status request fails fast (and says "we keep trying") rather than
+    // waiting out a database outage behind a pooler that accepts and holds connections.
+    const sql = postgres(DATABASE_URL, { max: 10, connect_timeout: 10, onnotice: () => {} });
     const db = drizzle(sql, { schema });
     await migrate(db, { migrationsFolder: MIGRATIONS });
     return db as unknown as Db;
