@@ -19,6 +19,8 @@ export function gatewayFor(
       apiKey,
       timeoutMs: Math.min(timeoutMs, 10_000),
       retries: 1,
+      // A viewer is waiting: don't sit out a long Retry-After, the next poll comes anyway.
+      maxRetryAfterMs: 2_000,
     });
   }
   return createGatewayClient({ baseUrl, apiKey, timeoutMs });
