@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { AUTH_E2E } from "./e2e/auth-settings";
 import { S3_E2E } from "./e2e/s3-settings";
 
 /**
@@ -40,8 +41,9 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "demo", testIgnore: /s3\.spec\.ts$/ },
+    { name: "demo", testIgnore: [/s3\.spec\.ts$/, /auth\.spec\.ts$/] },
     { name: "s3", testMatch: /s3\.spec\.ts$/, use: { baseURL: S3_E2E.baseURL } },
+    { name: "auth", testMatch: /auth\.spec\.ts$/, use: { baseURL: AUTH_E2E.baseURL } },
   ],
   // Started one after the other: the S3 app reuses the build the first entry makes.
   webServer: [
@@ -73,6 +75,8 @@ export default defineConfig({
         PUBLIC_BASE_URL: "",
         MEDIA_URL_SECRET: "",
         S3_BUCKET: "",
+        AUTH_OIDC_ISSUER: "",
+        AUTH_DISABLED: "",
       },
     },
     {
@@ -110,6 +114,52 @@ export default defineConfig({
         S3_FORCE_PATH_STYLE: "true",
         S3_ACCESS_KEY_ID: S3_E2E.accessKeyId,
         S3_SECRET_ACCESS_KEY: S3_E2E.secretAccessKey,
+        AUTH_OIDC_ISSUER: "",
+        AUTH_DISABLED: "",
+      },
+    },
+    {
+      // A real OpenID Connect provider for the `auth` project (prints "ready" when listening).
+      command: `node e2e/oidc-provider.mjs ${AUTH_E2E.oidcPort} ${AUTH_E2E.clientId} ${AUTH_E2E.clientSecret} ${AUTH_E2E.baseURL}`,
+      url: `${AUTH_E2E.issuer}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 2_000 },
+    },
+    {
+      // The same build with sign-in on: OIDC settings alone turn it on, the demo gateway stays.
+      command: `rm -rf ${AUTH_E2E.dataDir} && node_modules/.bin/next start -H 127.0.0.1 -p ${AUTH_E2E.port}`,
+      url: `http://127.0.0.1:${AUTH_E2E.port}/sign-in`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 2_000 },
+      env: {
+        NEXT_TELEMETRY_DISABLED: "1",
+        DATA_DIR: AUTH_E2E.dataDir,
+        DEMO_STEP_MS: "400",
+        POLL_INTERVAL_MS: "500",
+        TASK_TIMEOUT_MS: "120000",
+        VIDEO_API_TIMEOUT_MS: "10000",
+        VIDEO_API_KEY: "",
+        VIDEO_API_BASE_URL: "",
+        DATABASE_URL: "",
+        PUBLIC_BASE_URL: "",
+        MEDIA_URL_SECRET: "",
+        S3_BUCKET: "",
+        AUTH_DISABLED: "",
+        AUTH_OIDC_ISSUER: AUTH_E2E.issuer,
+        AUTH_OIDC_CLIENT_ID: AUTH_E2E.clientId,
+        AUTH_OIDC_CLIENT_SECRET: AUTH_E2E.clientSecret,
+        AUTH_OIDC_NAME: AUTH_E2E.providerName,
+        AUTH_SECRET: AUTH_E2E.authSecret,
+        AUTH_URL: AUTH_E2E.baseURL,
+        AUTH_TRUST_HOST: "true",
+        AUTH_ALLOWED_DOMAINS: AUTH_E2E.allowedDomains,
+        AUTH_ALLOWED_EMAILS: "",
+        AUTH_ADMIN_EMAILS: AUTH_E2E.adminEmails,
       },
     },
   ],
