@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { requirePageUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { usageByMemberAndDay } from "@/lib/tasks/usage";
 import { formatUsd } from "@/lib/video-request";
@@ -8,6 +9,7 @@ export const metadata: Metadata = { title: "Usage · wan-studio" };
 
 /** Tasks, seconds and estimated spend per member per day, with the budgets in force. */
 export default async function UsagePage() {
+  await requirePageUser("/usage");
   const rows = await usageByMemberAndDay(30);
   const { BUDGET_MEMBER_DAILY_USD, BUDGET_TEAM_MONTHLY_USD } = env();
   const total = rows.reduce((sum, row) => sum + row.spendUsd, 0);
