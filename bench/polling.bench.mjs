@@ -401,9 +401,25 @@ async function main() {
     log(
       `    refreshes that failed (after the client's retry) ${failed}, of them timeouts ${timeouts}`,
     );
+    // The claim (a conditional UPDATE, judged by the database's clock) lets at most one
+    // refresh start per task per interval; the GET then leaves when the server's event loop
+    // gets to it, so on a saturated server two GETs can land in one fixed window at the proxy
+    // (see the smallest gap). What the claim bounds is the rate: ≤ windows + 1 over the run.
+    let worstRate = 0;
+    for (const [, times] of retrieves) {
+      const end = viewStarted + windows * POLL_INTERVAL_MS;
+      const inView = times.filter((t) => t >= viewStarted && t < end);
+      worstRate = Math.max(worstRate, inView.length / windows);
+    }
+    const seconds = POLL_INTERVAL_MS / 1000;
+    log(`    per task over the run: worst ${worstRate.toFixed(2)} GETs per ${seconds} s interval`);
     log("");
+    const bound = (TARGET_GETS_PER_INTERVAL * (windows + 1)) / windows;
     log(
-      `${maxPerWindow <= TARGET_GETS_PER_INTERVAL ? "PASS" : "MISS"} gateway GETs per task per ${POLL_INTERVAL_MS / 1000} s interval: max ${maxPerWindow} (target ≤ ${TARGET_GETS_PER_INTERVAL})`,
+      `${worstRate <= bound ? "PASS" : "MISS"} gateway GETs per task per ${seconds} s interval over the run: worst ${worstRate.toFixed(2)} (target ≤ ${TARGET_GETS_PER_INTERVAL}; one more allowed at the edges)`,
+    );
+    log(
+      `${maxPerWindow <= TARGET_GETS_PER_INTERVAL ? "PASS" : "MISS"} gateway GETs in any fixed ${seconds} s window at the proxy: max ${maxPerWindow} (target ≤ ${TARGET_GETS_PER_INTERVAL})`,
     );
   } finally {
     await stopGroup(app?.child);
