@@ -31,9 +31,18 @@ export async function getTaskRow(id: string): Promise<TaskRow | undefined> {
   return row;
 }
 
+/**
+ * How long after completion a missing copy is still worth trying: the provider's result links
+ * die after about 24 h, and past that every try would fail again.
+ */
+export const RESULT_COPY_WINDOW_MS = 26 * 3600 * 1000;
+
 function needsGateway(row: TaskRow): boolean {
   if (row.status === "queued" || row.status === "in_progress") return true;
-  return row.status === "completed" && !row.resultKey;
+  const finished = row.completedAt?.getTime() ?? 0;
+  return (
+    row.status === "completed" && !row.resultKey && Date.now() - finished < RESULT_COPY_WINDOW_MS
+  );
 }
 
 /**

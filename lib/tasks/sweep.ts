@@ -1,10 +1,10 @@
 import "server-only";
-import { and, asc, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { tasks } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { logEvent } from "./log";
-import { type Defer, refreshTask } from "./refresh";
+import { type Defer, RESULT_COPY_WINDOW_MS, refreshTask } from "./refresh";
 
 /**
  * Picks up tasks nobody is watching (a closed tab, a restart), so their results are still
@@ -21,7 +21,11 @@ export async function sweepTasks(origin: string, limit = 50): Promise<{ checked:
       and(
         or(
           inArray(tasks.status, ["submitting", "queued", "in_progress"]),
-          and(inArray(tasks.status, ["completed"]), isNull(tasks.resultKey)),
+          and(
+            inArray(tasks.status, ["completed"]),
+            isNull(tasks.resultKey),
+            gt(tasks.completedAt, new Date(Date.now() - RESULT_COPY_WINDOW_MS)),
+          ),
         ),
         or(
           isNull(tasks.refreshedAt),
