@@ -58,83 +58,89 @@ describe("probeStored on the shared fixtures", () => {
   });
 });
 
-describe.skipIf(!has("ffmpeg") && !process.env.CI)("probeStored on other real containers (made with ffmpeg)", () => {
-  const src = "testsrc2=size=320x240:rate=15:duration=2.5";
-  let mov: Buffer;
-  let tailMoov: Buffer;
-  let rotated: Buffer;
-  let audioOnly: Buffer;
+describe.skipIf(!has("ffmpeg") && !process.env.CI)(
+  "probeStored on other real containers (made with ffmpeg)",
+  () => {
+    const src = "testsrc2=size=320x240:rate=15:duration=2.5";
+    let mov: Buffer;
+    let tailMoov: Buffer;
+    let rotated: Buffer;
+    let audioOnly: Buffer;
 
-  beforeAll(() => {
-    mov = ffmpeg(["-f", "lavfi", "-i", src, "-c:v", "libx264", "-preset", "ultrafast"], "c.mov");
-    tailMoov = ffmpeg(
-      ["-f", "lavfi", "-i", src, "-c:v", "libx264", "-preset", "ultrafast"],
-      "t.mp4",
-    );
-    // ffmpeg 5 writes the display matrix on a stream copy, not while encoding.
-    rotated = ffmpeg(
-      ["-i", path.join(work, "t.mp4"), "-c", "copy", "-metadata:s:v:0", "rotate=90"],
-      "r.mp4",
-    );
-    audioOnly = ffmpeg(
-      ["-f", "lavfi", "-i", "sine=duration=3", "-c:a", "aac", "-f", "mp4", "-brand", "isom"],
-      "a.mp4",
-    );
-  }, 60_000);
+    beforeAll(() => {
+      mov = ffmpeg(["-f", "lavfi", "-i", src, "-c:v", "libx264", "-preset", "ultrafast"], "c.mov");
+      tailMoov = ffmpeg(
+        ["-f", "lavfi", "-i", src, "-c:v", "libx264", "-preset", "ultrafast"],
+        "t.mp4",
+      );
+      // ffmpeg 5 writes the display matrix on a stream copy, not while encoding.
+      rotated = ffmpeg(
+        ["-i", path.join(work, "t.mp4"), "-c", "copy", "-metadata:s:v:0", "rotate=90"],
+        "r.mp4",
+      );
+      audioOnly = ffmpeg(
+        ["-f", "lavfi", "-i", "sine=duration=3", "-c:a", "aac", "-f", "mp4", "-brand", "isom"],
+        "a.mp4",
+      );
+    }, 60_000);
 
-  it("takes a MOV", async () => {
-    const { mime, probe: result } = await probe("first_clip", mov);
-    expect(mime).toBe("video/quicktime");
-    expect(result).toMatchObject({ width: 320, height: 240 });
-    expect(result.durationSeconds).toBeCloseTo(2.5, 1);
-  });
+    it("takes a MOV", async () => {
+      const { mime, probe: result } = await probe("first_clip", mov);
+      expect(mime).toBe("video/quicktime");
+      expect(result).toMatchObject({ width: 320, height: 240 });
+      expect(result.durationSeconds).toBeCloseTo(2.5, 1);
+    });
 
-  it("takes an MP4 whose index (moov) is at the end", async () => {
-    expect(tailMoov.indexOf("moov")).toBeGreaterThan(tailMoov.indexOf("mdat"));
-    const { probe: result } = await probe("first_clip", tailMoov);
-    expect(result).toMatchObject({ width: 320, height: 240 });
-    expect(result.durationSeconds).toBeCloseTo(2.5, 1);
-  });
+    it("takes an MP4 whose index (moov) is at the end", async () => {
+      expect(tailMoov.indexOf("moov")).toBeGreaterThan(tailMoov.indexOf("mdat"));
+      const { probe: result } = await probe("first_clip", tailMoov);
+      expect(result).toMatchObject({ width: 320, height: 240 });
+      expect(result.durationSeconds).toBeCloseTo(2.5, 1);
+    });
 
-  it("refuses a moov-at-end MP4 that was cut short", async () => {
-    const cut = tailMoov.subarray(0, tailMoov.length - 200);
-    await expect(probe("first_clip", cut)).rejects.toBeInstanceOf(MediaRejectedError);
-  });
+    it("refuses a moov-at-end MP4 that was cut short", async () => {
+      const cut = tailMoov.subarray(0, tailMoov.length - 200);
+      await expect(probe("first_clip", cut)).rejects.toBeInstanceOf(MediaRejectedError);
+    });
 
-  it("reports a quarter-turned clip the way it is seen", async () => {
-    const { probe: result } = await probe("first_clip", rotated);
-    expect([result.width, result.height]).toEqual([240, 320]);
-  });
+    it("reports a quarter-turned clip the way it is seen", async () => {
+      const { probe: result } = await probe("first_clip", rotated);
+      expect([result.width, result.height]).toEqual([240, 320]);
+    });
 
-  it("refuses an MP4 without a video track", async () => {
-    const error = await probe("first_clip", audioOnly).catch((caught: unknown) => caught);
-    if (!(error instanceof MediaRejectedError)) {
-      // Some ffmpeg builds brand audio-only MP4 as M4A: refused earlier, by type.
-      expect((await sniffType(audioOnly))?.mime).not.toBe("video/mp4");
-      return;
+    it("refuses an MP4 without a video track", async () => {
+      const error = await probe("first_clip", audioOnly).catch((caught: unknown) => caught);
+      if (!(error instanceof MediaRejectedError)) {
+        // Some ffmpeg builds brand audio-only MP4 as M4A: refused earlier, by type.
+        expect((await sniffType(audioOnly))?.mime).not.toBe("video/mp4");
+        return;
+      }
+      expect(error.code).toBe("no_video_track");
+    });
+  },
+);
+
+describe.skipIf(!has("convert") && !process.env.CI)(
+  "probeStored on BMP and WEBP (made with ImageMagick)",
+  () => {
+    function convert(out: string): Buffer {
+      const file = path.join(work, out);
+      execFileSync("convert", ["-size", "300x500", "gradient:red-blue", file]);
+      return readFileSync(file);
     }
-    expect(error.code).toBe("no_video_track");
-  });
-});
 
-describe.skipIf(!has("convert") && !process.env.CI)("probeStored on BMP and WEBP (made with ImageMagick)", () => {
-  function convert(out: string): Buffer {
-    const file = path.join(work, out);
-    execFileSync("convert", ["-size", "300x500", "gradient:red-blue", file]);
-    return readFileSync(file);
-  }
-
-  it("takes a BMP", async () => {
-    expect(await probe("first_frame", convert("p.bmp"))).toEqual({
-      mime: "image/bmp",
-      probe: { width: 300, height: 500 },
+    it("takes a BMP", async () => {
+      expect(await probe("first_frame", convert("p.bmp"))).toEqual({
+        mime: "image/bmp",
+        probe: { width: 300, height: 500 },
+      });
     });
-  });
 
-  it("takes a WEBP", async () => {
-    expect(await probe("first_frame", convert("p.webp"))).toEqual({
-      mime: "image/webp",
-      probe: { width: 300, height: 500 },
+    it("takes a WEBP", async () => {
+      expect(await probe("first_frame", convert("p.webp"))).toEqual({
+        mime: "image/webp",
+        probe: { width: 300, height: 500 },
+      });
     });
-  });
-});
+  },
+);
