@@ -58,7 +58,9 @@ export function describeGatewayFaults(name: string, databaseUrl: () => string | 
      * Polls like a viewer every interval until the task is kept or ends, recording each answer
      * and how many gateway reads each poll cost.
      */
-    async function watch(row: TaskRow, deadlineMs = 20_000) {
+    // Generous: CI runs test files side by side on 2 cores, and the first task of a file
+    // also pays for warming the database up.
+    async function watch(row: TaskRow, deadlineMs = 45_000) {
       const seen: { row: TaskRow; reads: number }[] = [];
       const started = Date.now();
       while (Date.now() - started < deadlineMs) {
