@@ -122,4 +122,13 @@ describe("LocalStorage", () => {
     expect(existsSync(path.join(root, "..", "escape"))).toBe(false);
     expect(filesUnder(root)).toEqual([]);
   });
+
+  it("takes keys made from base64url task ids, which may start with _ or -", async () => {
+    // Regression: one task in 32 has an id like "_2Pr7eDd081F"; its result must be kept.
+    for (const key of ["results/_2Pr7eDd081F.mp4", "posters/-x9.jpg"]) {
+      await storage.put(key, Readable.from([Buffer.from("ok")]));
+      expect((await storage.stat(key))?.size).toBe(2);
+      await storage.delete(key);
+    }
+  });
 });

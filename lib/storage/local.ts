@@ -6,17 +6,10 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
+import { checkStorageKey, InvalidStorageKeyError } from "./keys";
 import type { ByteRange, Storage, StoredObject } from "./types";
 
-/** One path segment of a key: starts with a letter or digit, so it never names a temp file. */
-const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
-
-export class InvalidStorageKeyError extends Error {
-  constructor(key: string) {
-    super(`Invalid storage key: ${JSON.stringify(key.slice(0, 80))}`);
-    this.name = "InvalidStorageKeyError";
-  }
-}
+export { InvalidStorageKeyError };
 
 function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
@@ -43,13 +36,7 @@ export class LocalStorage implements Storage {
 
   /** The absolute path of `key`; throws on `..`, absolute paths, empty or odd segments. */
   pathOf(key: string): string {
-    const segments = key.split("/");
-    if (key.length > 512 || !segments.every((segment) => SEGMENT.test(segment))) {
-      throw new InvalidStorageKeyError(key);
-    }
-    if (segments.some((segment) => segment === "." || segment === "..")) {
-      throw new InvalidStorageKeyError(key);
-    }
+    const segments = checkStorageKey(key).split("/");
     const full = path.resolve(this.root, ...segments);
     if (!full.startsWith(this.root + path.sep)) throw new InvalidStorageKeyError(key);
     return full;

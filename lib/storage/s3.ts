@@ -14,7 +14,8 @@ import {
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { InvalidStorageKeyError, toNodeReadable } from "./local";
+import { checkStorageKey } from "./keys";
+import { toNodeReadable } from "./local";
 import type {
   ByteRange,
   DirectStorage,
@@ -45,7 +46,6 @@ export interface S3StorageOptions {
 export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 const MIN_PART_SIZE = 5 * 1024 * 1024;
-const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 
 const typesByExtension: Record<string, string> = {
   mp4: "video/mp4",
@@ -53,13 +53,6 @@ const typesByExtension: Record<string, string> = {
   jpeg: "image/jpeg",
   png: "image/png",
 };
-
-function checkKey(key: string): string {
-  if (key.length > 512 || !key.split("/").every((segment) => SEGMENT.test(segment))) {
-    throw new InvalidStorageKeyError(key);
-  }
-  return key;
-}
 
 function statusOf(error: unknown): number | undefined {
   return error instanceof S3ServiceException ? error.$metadata?.httpStatusCode : undefined;
@@ -105,7 +98,7 @@ export class S3Storage implements DirectStorage {
   }
 
   async put(key: string, body: Readable | ReadableStream<Uint8Array>): Promise<{ size: number }> {
-    checkKey(key);
+    checkStorageKey(key);
     const source = toNodeReadable(body);
     const ContentType = typesByExtension[key.split(".").pop() ?? ""] ?? "application/octet-stream";
     let pending: Buffer[] = [];
@@ -185,7 +178,7 @@ export class S3Storage implements DirectStorage {
   }
 
   async get(key: string, range?: ByteRange): Promise<StoredObject | null> {
-    checkKey(key);
+    checkStorageKey(key);
     if (range && (!Number.isInteger(range.start) || range.start < 0)) {
       throw new RangeError(`Range ${range.start}-${range.end ?? ""} is not a byte range.`);
     }
@@ -229,7 +222,7 @@ export class S3Storage implements DirectStorage {
   }
 
   async stat(key: string): Promise<{ size: number } | null> {
-    checkKey(key);
+    checkStorageKey(key);
     try {
       const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       return { size: head.ContentLength ?? 0 };
@@ -240,7 +233,7 @@ export class S3Storage implements DirectStorage {
   }
 
   async delete(key: string): Promise<void> {
-    checkKey(key);
+    checkStorageKey(key);
     try {
       await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
     } catch (error) {
@@ -249,8 +242,8 @@ export class S3Storage implements DirectStorage {
   }
 
   async copy(fromKey: string, toKey: string, options: { contentType: string }): Promise<void> {
-    checkKey(fromKey);
-    checkKey(toKey);
+    checkStorageKey(fromKey);
+    checkStorageKey(toKey);
     await this.client.send(
       new CopyObjectCommand({
         Bucket: this.bucket,
@@ -264,7 +257,7 @@ export class S3Storage implements DirectStorage {
   }
 
   async presignPut(key: string, options: PresignPutOptions): Promise<PresignedPut> {
-    checkKey(key);
+    checkStorageKey(key);
     const expiresIn = Math.min(Math.max(1, Math.floor(options.expiresIn)), MAX_PRESIGN_SECONDS);
     const url = await getSignedUrl(
       this.presigner,
@@ -285,7 +278,7 @@ export class S3Storage implements DirectStorage {
   }
 
   async presignGet(key: string, options: PresignGetOptions): Promise<string> {
-    checkKey(key);
+    checkStorageKey(key);
     const expiresIn = Math.min(Math.max(1, Math.floor(options.expiresIn)), MAX_PRESIGN_SECONDS);
     return getSignedUrl(
       this.presigner,
