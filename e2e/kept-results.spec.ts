@@ -1,3 +1,4 @@
+import { DEPLOYED_E2E } from "./deployed-settings";
 import { expect, test } from "./fixtures";
 import { TaskPage } from "./pages/history";
 import { StudioPage } from "./pages/studio";
@@ -6,7 +7,8 @@ import { StudioPage } from "./pages/studio";
 // that its /content answers 502, like the provider's expired result links. The app copies
 // each result into its own storage on completion, so a video keeps playing after its link
 // has gone.
-const DEMO = { Authorization: "Bearer wan-studio-demo" };
+// The main server's demo gateway takes the deployed project's key (see playwright.config.ts).
+const DEMO = { Authorization: `Bearer ${DEPLOYED_E2E.apiKey}` };
 
 test("a video still plays and downloads after the gateway's link has expired", async ({
   studio,
