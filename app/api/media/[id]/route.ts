@@ -1,8 +1,6 @@
-import { Readable } from "node:stream";
+import { serveStored } from "@/lib/http/serve-stored";
 import { getMediaRow, isMediaId } from "@/lib/media";
 import { normaliseMime } from "@/lib/media/limits";
-import { getStorage } from "@/lib/storage";
-import { parseRangeHeader } from "@/lib/storage/range";
 import { secondsLeft, verifyMediaSignature } from "@/lib/storage/signing";
 import { mediaLimits } from "@/lib/video-request";
 
@@ -27,7 +25,7 @@ function fail(status: number, code: string, message: string): Response {
 /**
  * `GET|HEAD /api/media/<id>?exp=<unix s>&sig=<hmac>`: an uploaded file, for the gateway (which
  * fetches media itself) and for previews. The signature is the permission; ranges let players
- * seek.
+ * seek. With S3 storage it redirects to a presigned GET of the object instead.
  */
 async function serve(request: Request, context: Context, withBody: boolean): Promise<Response> {
   const { id } = await context.params;
@@ -39,41 +37,15 @@ async function serve(request: Request, context: Context, withBody: boolean): Pro
   }
   const row = await getMediaRow(id);
   if (!row) return fail(404, "not_found", "No such media.");
-  const storage = getStorage();
-  const stored = await storage.stat(row.storageKey);
-  if (!stored) return fail(404, "not_found", "No such media.");
-  const size = stored.size;
-
   const mime = normaliseMime(row.mimeType);
-  const etag = `"${row.id}-${size}"`;
-  const headers = new Headers({
-    "Content-Type": servableTypes.has(mime) ? mime : "application/octet-stream",
-    "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "default-src 'none'; sandbox",
-    "Content-Disposition": "inline",
-    "Accept-Ranges": "bytes",
-    "Cache-Control": `private, max-age=${Math.min(secondsLeft(exp), MAX_CACHE_SECONDS)}`,
-    ETag: etag,
+  const served = await serveStored(request, {
+    key: row.storageKey,
+    contentType: servableTypes.has(mime) ? mime : "application/octet-stream",
+    etag: `"${row.id}-${row.bytes}"`,
+    cacheControl: `private, max-age=${Math.min(secondsLeft(exp), MAX_CACHE_SECONDS)}`,
+    withBody,
   });
-
-  // If-Range with another validator asks for the whole file (ours never changes, but be exact).
-  const ifRange = request.headers.get("if-range");
-  const range =
-    ifRange && ifRange !== etag ? null : parseRangeHeader(request.headers.get("range"), size);
-  if (range === "unsatisfiable") {
-    headers.set("Content-Range", `bytes */${size}`);
-    headers.set("Content-Length", "0");
-    return new Response(null, { status: 416, headers });
-  }
-  const status = range ? 206 : 200;
-  if (range) headers.set("Content-Range", `bytes ${range.start}-${range.end}/${size}`);
-  headers.set("Content-Length", String(range ? range.end - range.start + 1 : size));
-  if (!withBody) return new Response(null, { status, headers });
-
-  const object = await storage.get(row.storageKey, range ?? undefined);
-  if (!object) return fail(404, "not_found", "No such media.");
-  const body = Readable.toWeb(object.body) as unknown as ReadableStream<Uint8Array>;
-  return new Response(body, { status, headers });
+  return served ?? fail(404, "not_found", "No such media.");
 }
 
 export function GET(request: Request, context: Context): Promise<Response> {
