@@ -6,6 +6,7 @@ import { env, gatewayConfig, priceRates } from "@/lib/env";
 import { originOf } from "@/lib/http/origin";
 import { unreachableMediaWarning } from "@/lib/media/reachability";
 import { gatewayMediaOrigin } from "@/lib/media/urls";
+import { getStorage, isDirectStorage } from "@/lib/storage";
 import { signMediaUrl } from "@/lib/storage/signing";
 import { loadRemix } from "@/lib/tasks";
 import { submitVideo } from "./actions";
@@ -83,6 +84,7 @@ export default async function StudioPage({
           initial={initial}
           submit={submitVideo}
           rates={priceRates()}
+          uploadMode={isDirectStorage(getStorage()) ? "direct" : "stream"}
           setupWarning={warning}
         />
       </Suspense>

@@ -29,6 +29,9 @@ export function SiteHeader({
           <Link href="/videos" className="text-ink-soft hover:text-ink text-sm">
             History
           </Link>
+          <Link href="/usage" className="text-ink-soft hover:text-ink text-sm">
+            Usage
+          </Link>
         </nav>
         <div className="flex flex-wrap items-center gap-3">
           {demo ? (

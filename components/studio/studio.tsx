@@ -26,6 +26,7 @@ import { PromptField } from "./prompt-field";
 import { ResolutionField } from "./resolution-field";
 import { forgetSubmission, submissionKey } from "./submission-key";
 import { TaskPanel } from "./task-panel";
+import type { UploadMode } from "./upload";
 import { type StoredMedia, useMediaSlots } from "./use-media-slots";
 
 const hints = {
@@ -54,13 +55,16 @@ interface StudioProps {
   rates: PriceRates;
   /** A setup problem to show before anyone submits (e.g. media the gateway cannot reach). */
   setupWarning?: string;
+  /** Straight to the bucket (S3) or through our upload route (local disk). */
+  uploadMode: UploadMode;
 }
 
-export function Studio({ pollMs, initial, submit, rates, setupWarning }: StudioProps) {
+export function Studio({ pollMs, initial, submit, rates, setupWarning, uploadMode }: StudioProps) {
   const router = useRouter();
   const pathname = usePathname();
   const taskId = useSearchParams().get("task");
   const { slots, chosen, uploading, media, warnings, add, clear, refuse } = useMediaSlots(
+    uploadMode,
     initial?.media,
   );
   const [secondsText, setSecondsText] = useState(String(initial?.seconds ?? SECONDS_DEFAULT));

@@ -38,10 +38,10 @@ const INTERRUPTED = "The upload was interrupted. Check the connection and drop t
 const CANCELLED = "Upload cancelled.";
 
 /**
- * Set once the server says it stores uploads itself (local storage): from then on files go
- * straight to /api/uploads, without asking for a presigned URL first.
+ * How files reach storage, as the page was told by the server: `direct` to the bucket through
+ * a presigned PUT (S3 storage), or `stream`ed through our upload route (local storage).
  */
-let serverStoresUploads = false;
+export type UploadMode = "direct" | "stream";
 
 /**
  * Sends `body` with XMLHttpRequest rather than fetch, because only XHR reports upload
@@ -95,17 +95,14 @@ async function presign(
   file: File,
   signal: AbortSignal,
 ): Promise<PresignedUpload | null> {
-  if (serverStoresUploads) return null;
   const { status, json } = await postJson(
     "/api/uploads/presign",
     { kind, name: file.name, size: file.size, type: file.type },
     signal,
   );
   if (status === 200 && typeof json?.url === "string") return json as unknown as PresignedUpload;
-  if (status === 409 && json?.mode === "stream") {
-    serverStoresUploads = true;
-    return null;
-  }
+  // The server's storage changed since the page was rendered: stream instead.
+  if (status === 409 && json?.mode === "stream") return null;
   throw refusal(json as ErrorBody, status);
 }
 
@@ -119,6 +116,7 @@ export function uploadFile(
   kind: MediaKind,
   file: File,
   onProgress: (sent: number, total: number) => void,
+  mode: UploadMode,
 ): UploadHandle {
   const controller = new AbortController();
   const xhr = new XMLHttpRequest();
@@ -126,7 +124,7 @@ export function uploadFile(
   const cancelled = () => new UploadError(CANCELLED, true);
 
   const done = (async (): Promise<UploadedMedia> => {
-    const direct = await presign(kind, file, controller.signal);
+    const direct = mode === "direct" ? await presign(kind, file, controller.signal) : null;
     if (controller.signal.aborted) throw cancelled();
 
     if (!direct) {

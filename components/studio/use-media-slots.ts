@@ -4,7 +4,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { aspectMismatchNote } from "@/lib/media/limits";
 import { type MediaKind, type MediaRef, mediaKinds } from "@/lib/video-request";
 import { inspectFile, type LocalProbe } from "./inspect-file";
-import { UploadError, type UploadedMedia, uploadFile } from "./upload";
+import { UploadError, type UploadedMedia, type UploadMode, uploadFile } from "./upload";
 
 export type SlotState =
   | { status: "empty" }
@@ -61,7 +61,7 @@ function revoke(url: string | null) {
  * in the server's words: a refused file is never sent), then uploads at once, with progress
  * and cancel. A newer drop into the same slot wins over an older check or upload.
  */
-export function useMediaSlots(initial?: Partial<Record<MediaKind, StoredMedia>>) {
+export function useMediaSlots(mode: UploadMode, initial?: Partial<Record<MediaKind, StoredMedia>>) {
   const [slots, setSlots] = useState<Slots>(() => initialSlots(initial));
   const generation = useRef<Record<string, number>>({});
   const slotsRef = useRef(slots);
@@ -78,15 +78,20 @@ export function useMediaSlots(initial?: Partial<Record<MediaKind, StoredMedia>>)
   const upload = useCallback(
     (kind: MediaKind, file: File, previewUrl: string, probe: LocalProbe, turn: number) => {
       const isCurrent = () => generation.current[kind] === turn;
-      const handle = uploadFile(kind, file, (sent, total) => {
-        if (!isCurrent()) return;
-        setSlots((current) => {
-          const slot = current[kind];
-          return slot.status === "uploading"
-            ? { ...current, [kind]: { ...slot, sent, total } }
-            : current;
-        });
-      });
+      const handle = uploadFile(
+        kind,
+        file,
+        (sent, total) => {
+          if (!isCurrent()) return;
+          setSlots((current) => {
+            const slot = current[kind];
+            return slot.status === "uploading"
+              ? { ...current, [kind]: { ...slot, sent, total } }
+              : current;
+          });
+        },
+        mode,
+      );
       replace(kind, {
         status: "uploading",
         file,
@@ -116,7 +121,7 @@ export function useMediaSlots(initial?: Partial<Record<MediaKind, StoredMedia>>)
         },
       );
     },
-    [replace],
+    [replace, mode],
   );
 
   const add = useCallback(
