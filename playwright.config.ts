@@ -1,4 +1,4 @@
-import { defineConfig } from "@playwright/test";
+import { defineConfig, type PlaywrightTestConfig } from "@playwright/test";
 import { AUTH_E2E } from "./e2e/auth-settings";
 import { DEPLOYED_E2E } from "./e2e/deployed-settings";
 import { S3_E2E } from "./e2e/s3-settings";
@@ -12,6 +12,111 @@ import { S3_E2E } from "./e2e/s3-settings";
 const PORT = 3210;
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 const DATA_DIR = ".data-e2e";
+
+type WebServer = NonNullable<Extract<PlaywrightTestConfig["webServer"], unknown[]>>[number];
+
+/**
+ * Every optional setting the app reads, emptied: Playwright merges a server's `env` over
+ * process.env, and a developer's shell must not leak a real key, database or bucket into a
+ * test server. (Settings with defaults are left out: empty is not "unset" for them.)
+ */
+const NO_SETTINGS = Object.fromEntries(
+  [
+    "VIDEO_API_KEY",
+    "VIDEO_API_BASE_URL",
+    "PUBLIC_BASE_URL",
+    "DATABASE_URL",
+    "MEDIA_URL_SECRET",
+    "CRON_SECRET",
+    "BUDGET_MEMBER_DAILY_USD",
+    "BUDGET_TEAM_MONTHLY_USD",
+    "S3_BUCKET",
+    "S3_ENDPOINT",
+    "S3_PUBLIC_ENDPOINT",
+    "S3_ACCESS_KEY_ID",
+    "S3_SECRET_ACCESS_KEY",
+    "AUTH_OIDC_ISSUER",
+    "AUTH_OIDC_CLIENT_ID",
+    "AUTH_OIDC_CLIENT_SECRET",
+    "AUTH_SECRET",
+    "AUTH_ALLOWED_DOMAINS",
+    "AUTH_ALLOWED_EMAILS",
+    "AUTH_ADMIN_EMAILS",
+    "AUTH_DISABLED",
+    "AUTH_URL",
+    "AUTH_TRUST_HOST",
+  ].map((name) => [name, ""]),
+);
+
+/** What every test server runs with: quick demo stages and polls, no telemetry. */
+const TEST_TIMINGS = {
+  NEXT_TELEMETRY_DISABLED: "1",
+  DEMO_STEP_MS: "400",
+  POLL_INTERVAL_MS: "500",
+  TASK_TIMEOUT_MS: "120000",
+  VIDEO_API_TIMEOUT_MS: "10000",
+  // Demo-mode specs all act as the same local user: lift the per-member rate limit.
+  SUBMIT_RATE_PER_MINUTE: "1000",
+};
+
+const stop = { signal: "SIGTERM", timeout: 2_000 } as const;
+
+/** The production build started once more, on its own port and fresh data folder. */
+function appServer(options: {
+  port: number;
+  dataDir: string;
+  env: Record<string, string>;
+  /** Readiness URL (defaults to the home page). */
+  url?: string;
+  /** Defaults to `next start`; the deployed shape wraps it to create its database first. */
+  start?: string;
+  timeout?: number;
+}): WebServer {
+  const start = options.start ?? `node_modules/.bin/next start -H 127.0.0.1 -p ${options.port}`;
+  return {
+    // `next` itself, not through npx/npm, so Playwright's kill reaches it.
+    command: `rm -rf ${options.dataDir} && ${start}`,
+    url: options.url ?? `http://127.0.0.1:${options.port}`,
+    reuseExistingServer: false,
+    timeout: options.timeout ?? 60_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    gracefulShutdown: stop,
+    env: { ...NO_SETTINGS, ...TEST_TIMINGS, DATA_DIR: options.dataDir, ...options.env },
+  };
+}
+
+/** A helper process (OIDC provider, S3 server) the app servers talk to. */
+function helperServer(command: string, ready: { url: string } | { port: number }): WebServer {
+  return {
+    command,
+    ...ready,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    stdout: "pipe",
+    gracefulShutdown: stop,
+  };
+}
+
+function oidcProvider(settings: {
+  oidcPort: number;
+  clientId: string;
+  clientSecret: string;
+  baseURL: string;
+  issuer: string;
+}): WebServer {
+  return helperServer(
+    `node e2e/oidc-provider.mjs ${settings.oidcPort} ${settings.clientId} ${settings.clientSecret} ${settings.baseURL}`,
+    { url: `${settings.issuer}/.well-known/openid-configuration` },
+  );
+}
+
+function s3rver(settings: { s3Port: number; bucket: string; s3Dir: string; baseURL: string }) {
+  return helperServer(
+    `node e2e/s3rver.mjs ${settings.s3Port} ${settings.bucket} ${settings.s3Dir} ${settings.baseURL}`,
+    { port: settings.s3Port },
+  );
+}
 
 export default defineConfig({
   testDir: "e2e",
@@ -51,119 +156,44 @@ export default defineConfig({
       use: { baseURL: DEPLOYED_E2E.baseURL },
     },
   ],
-  // Started one after the other: the S3 app reuses the build the first entry makes.
+  // Started one after the other: the other app servers reuse the build the first one makes.
   webServer: [
-    {
-      // Build, then start `next` itself (not through npx/npm) so Playwright's kill reaches it.
-      command: `rm -rf ${DATA_DIR} && npm run build && node_modules/.bin/next start -H 127.0.0.1 -p ${PORT}`,
-      url: BASE_URL,
-      reuseExistingServer: false,
+    appServer({
+      port: PORT,
+      dataDir: DATA_DIR,
+      start: `npm run build && node_modules/.bin/next start -H 127.0.0.1 -p ${PORT}`,
       timeout: 180_000,
-      stdout: "pipe",
-      stderr: "pipe",
-      gracefulShutdown: { signal: "SIGTERM", timeout: 2_000 },
-      // Playwright merges this over process.env: empty every setting a developer's shell could
-      // leak (a real key would bill real videos), and pin the ones the tests depend on.
       env: {
-        NEXT_TELEMETRY_DISABLED: "1",
-        // Every demo-mode spec acts as the same local user: lift the per-member rate limit.
-        SUBMIT_RATE_PER_MINUTE: "1000",
-        DATA_DIR,
         // The deployed project's app uses this server's demo gateway as its real gateway.
         DEMO_GATEWAY_KEY: DEPLOYED_E2E.apiKey,
-        DEMO_STEP_MS: "400",
         // The demo gateway's result links expire this soon after completion, as the provider's
         // do after ~24 h: the app must have kept its copy by then (e2e/kept-results.spec.ts).
         DEMO_CONTENT_TTL_MS: "5000",
-        POLL_INTERVAL_MS: "500",
-        TASK_TIMEOUT_MS: "120000",
-        VIDEO_API_TIMEOUT_MS: "10000",
         MEDIA_URL_TTL_SECONDS: "3600",
-        VIDEO_API_KEY: "",
-        VIDEO_API_BASE_URL: "",
-        DATABASE_URL: "",
-        PUBLIC_BASE_URL: "",
-        MEDIA_URL_SECRET: "",
-        S3_BUCKET: "",
-        AUTH_OIDC_ISSUER: "",
-        AUTH_DISABLED: "",
       },
-    },
-    {
-      command: `node e2e/s3rver.mjs ${S3_E2E.s3Port} ${S3_E2E.bucket} ${S3_E2E.s3Dir} ${S3_E2E.baseURL}`,
-      port: S3_E2E.s3Port,
-      reuseExistingServer: false,
-      timeout: 30_000,
-      stdout: "pipe",
-      gracefulShutdown: { signal: "SIGTERM", timeout: 2_000 },
-    },
-    {
-      command: `rm -rf ${S3_E2E.dataDir} && node_modules/.bin/next start -H 127.0.0.1 -p ${S3_E2E.port}`,
-      url: S3_E2E.baseURL,
-      reuseExistingServer: false,
-      timeout: 60_000,
-      stdout: "pipe",
-      stderr: "pipe",
-      gracefulShutdown: { signal: "SIGTERM", timeout: 2_000 },
+    }),
+    // The same build with S3 storage (s3rver).
+    s3rver(S3_E2E),
+    appServer({
+      port: S3_E2E.port,
+      dataDir: S3_E2E.dataDir,
       env: {
-        NEXT_TELEMETRY_DISABLED: "1",
-        // Every demo-mode spec acts as the same local user: lift the per-member rate limit.
-        SUBMIT_RATE_PER_MINUTE: "1000",
-        DATA_DIR: S3_E2E.dataDir,
-        DEMO_STEP_MS: "400",
-        POLL_INTERVAL_MS: "500",
-        TASK_TIMEOUT_MS: "120000",
-        VIDEO_API_TIMEOUT_MS: "10000",
-        VIDEO_API_KEY: "",
-        VIDEO_API_BASE_URL: "",
-        DATABASE_URL: "",
-        PUBLIC_BASE_URL: "",
-        MEDIA_URL_SECRET: "",
         S3_BUCKET: S3_E2E.bucket,
         S3_REGION: "us-east-1",
         S3_ENDPOINT: S3_E2E.endpoint,
-        S3_PUBLIC_ENDPOINT: "",
         S3_FORCE_PATH_STYLE: "true",
         S3_ACCESS_KEY_ID: S3_E2E.accessKeyId,
         S3_SECRET_ACCESS_KEY: S3_E2E.secretAccessKey,
-        AUTH_OIDC_ISSUER: "",
-        AUTH_DISABLED: "",
       },
-    },
-    {
-      // A real OpenID Connect provider for the `auth` project (prints "ready" when listening).
-      command: `node e2e/oidc-provider.mjs ${AUTH_E2E.oidcPort} ${AUTH_E2E.clientId} ${AUTH_E2E.clientSecret} ${AUTH_E2E.baseURL}`,
-      url: `${AUTH_E2E.issuer}/.well-known/openid-configuration`,
-      reuseExistingServer: false,
-      timeout: 30_000,
-      stdout: "pipe",
-      gracefulShutdown: { signal: "SIGTERM", timeout: 2_000 },
-    },
-    {
-      // The same build with sign-in on: OIDC settings alone turn it on, the demo gateway stays.
-      command: `rm -rf ${AUTH_E2E.dataDir} && node_modules/.bin/next start -H 127.0.0.1 -p ${AUTH_E2E.port}`,
+    }),
+    // The same build with sign-in on, against a real OpenID Connect provider: OIDC settings
+    // alone turn sign-in on, the demo gateway stays.
+    oidcProvider(AUTH_E2E),
+    appServer({
+      port: AUTH_E2E.port,
+      dataDir: AUTH_E2E.dataDir,
       url: `http://127.0.0.1:${AUTH_E2E.port}/sign-in`,
-      reuseExistingServer: false,
-      timeout: 60_000,
-      stdout: "pipe",
-      stderr: "pipe",
-      gracefulShutdown: { signal: "SIGTERM", timeout: 2_000 },
       env: {
-        NEXT_TELEMETRY_DISABLED: "1",
-        // Every demo-mode spec acts as the same local user: lift the per-member rate limit.
-        SUBMIT_RATE_PER_MINUTE: "1000",
-        DATA_DIR: AUTH_E2E.dataDir,
-        DEMO_STEP_MS: "400",
-        POLL_INTERVAL_MS: "500",
-        TASK_TIMEOUT_MS: "120000",
-        VIDEO_API_TIMEOUT_MS: "10000",
-        VIDEO_API_KEY: "",
-        VIDEO_API_BASE_URL: "",
-        DATABASE_URL: "",
-        PUBLIC_BASE_URL: "",
-        MEDIA_URL_SECRET: "",
-        S3_BUCKET: "",
-        AUTH_DISABLED: "",
         AUTH_OIDC_ISSUER: AUTH_E2E.issuer,
         AUTH_OIDC_CLIENT_ID: AUTH_E2E.clientId,
         AUTH_OIDC_CLIENT_SECRET: AUTH_E2E.clientSecret,
@@ -172,47 +202,24 @@ export default defineConfig({
         AUTH_URL: AUTH_E2E.baseURL,
         AUTH_TRUST_HOST: "true",
         AUTH_ALLOWED_DOMAINS: AUTH_E2E.allowedDomains,
-        AUTH_ALLOWED_EMAILS: "",
         AUTH_ADMIN_EMAILS: AUTH_E2E.adminEmails,
       },
-    },
-    {
-      // The deployed shape's identity provider and bucket.
-      command: `node e2e/oidc-provider.mjs ${DEPLOYED_E2E.oidcPort} ${DEPLOYED_E2E.clientId} ${DEPLOYED_E2E.clientSecret} ${DEPLOYED_E2E.baseURL}`,
-      url: `${DEPLOYED_E2E.issuer}/.well-known/openid-configuration`,
-      reuseExistingServer: false,
-      timeout: 30_000,
-      stdout: "pipe",
-      gracefulShutdown: { signal: "SIGTERM", timeout: 2_000 },
-    },
-    {
-      command: `node e2e/s3rver.mjs ${DEPLOYED_E2E.s3Port} ${DEPLOYED_E2E.bucket} ${DEPLOYED_E2E.s3Dir} ${DEPLOYED_E2E.baseURL}`,
-      port: DEPLOYED_E2E.s3Port,
-      reuseExistingServer: false,
-      timeout: 30_000,
-      stdout: "pipe",
-      gracefulShutdown: { signal: "SIGTERM", timeout: 2_000 },
-    },
-    {
-      // As on Vercel: Postgres, S3, sign-in, a real key, no timers (the cron route sweeps).
-      command: `rm -rf ${DEPLOYED_E2E.dataDir} && node e2e/deployed-server.mjs ${DEPLOYED_E2E.port} ${DEPLOYED_E2E.databaseName}`,
+    }),
+    // As on Vercel: Postgres (a fresh database), S3, sign-in, a real key (this config's first
+    // server is its gateway), no timers (the cron route sweeps), nothing left on local disk.
+    oidcProvider(DEPLOYED_E2E),
+    s3rver(DEPLOYED_E2E),
+    appServer({
+      port: DEPLOYED_E2E.port,
+      dataDir: DEPLOYED_E2E.dataDir,
       url: `http://127.0.0.1:${DEPLOYED_E2E.port}/sign-in`,
-      reuseExistingServer: false,
-      timeout: 60_000,
-      stdout: "pipe",
-      stderr: "pipe",
-      gracefulShutdown: { signal: "SIGTERM", timeout: 2_000 },
+      start: `node e2e/deployed-server.mjs ${DEPLOYED_E2E.port} ${DEPLOYED_E2E.databaseName}`,
       env: {
-        NEXT_TELEMETRY_DISABLED: "1",
-        // No local state: anything written here would be a bug on Vercel.
-        DATA_DIR: DEPLOYED_E2E.dataDir,
         VIDEO_API_KEY: DEPLOYED_E2E.apiKey,
         VIDEO_API_BASE_URL: `${BASE_URL}/api/demo-gateway`,
         PUBLIC_BASE_URL: DEPLOYED_E2E.baseURL,
         MEDIA_URL_SECRET: "deployed-e2e-media-url-secret-0123456789abcdef",
-        POLL_INTERVAL_MS: "500",
-        TASK_TIMEOUT_MS: "120000",
-        VIDEO_API_TIMEOUT_MS: "10000",
+        SUBMIT_RATE_PER_MINUTE: "10",
         SWEEP_INTERVAL_MS: "0",
         CRON_SECRET: DEPLOYED_E2E.cronSecret,
         S3_BUCKET: DEPLOYED_E2E.bucket,
@@ -221,7 +228,6 @@ export default defineConfig({
         S3_FORCE_PATH_STYLE: "true",
         S3_ACCESS_KEY_ID: "S3RVER",
         S3_SECRET_ACCESS_KEY: "S3RVER",
-        AUTH_DISABLED: "",
         AUTH_OIDC_ISSUER: DEPLOYED_E2E.issuer,
         AUTH_OIDC_CLIENT_ID: DEPLOYED_E2E.clientId,
         AUTH_OIDC_CLIENT_SECRET: DEPLOYED_E2E.clientSecret,
@@ -230,9 +236,7 @@ export default defineConfig({
         AUTH_URL: DEPLOYED_E2E.baseURL,
         AUTH_TRUST_HOST: "true",
         AUTH_ALLOWED_DOMAINS: "studio.test",
-        AUTH_ALLOWED_EMAILS: "",
-        AUTH_ADMIN_EMAILS: "",
       },
-    },
+    }),
   ],
 });
