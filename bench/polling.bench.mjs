@@ -13,7 +13,7 @@
 // BENCH_VIEWERS (200), BENCH_TASKS (20). Prints figures and PASS/MISS; a MISS does not fail
 // the run. Everything listens on 127.0.0.1 and everything started here is stopped at the end.
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import os from "node:os";
@@ -21,7 +21,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+import { root, snapshotBuild } from "./shared.mjs";
+
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 200);
 const TASKS = Number(process.env.BENCH_TASKS ?? 20);
@@ -178,38 +179,6 @@ async function stopGroup(child) {
   }, 5000);
   await exited;
   clearTimeout(timer);
-}
-
-/**
- * A private copy of the production build to run, in `dir`: other work in this checkout may
- * rebuild `.next` while a bench runs, which would pull chunks from under a running server.
- * The copy gets the build (without its cache) and links to everything else `next start`
- * reads (node_modules, config, public, and lib/ for migrations and the demo's sample videos).
- */
-async function snapshotBuild(dir) {
-  const buildId = path.join(root, ".next", "BUILD_ID");
-  const deadline = Date.now() + 240_000;
-  for (;;) {
-    if (existsSync(buildId)) {
-      const before = readFileSync(buildId, "utf8");
-      rmSync(path.join(dir, ".next"), { recursive: true, force: true });
-      try {
-        cpSync(path.join(root, ".next"), path.join(dir, ".next"), {
-          recursive: true,
-          filter: (source) => !source.startsWith(path.join(root, ".next", "cache")),
-        });
-        if (existsSync(buildId) && readFileSync(buildId, "utf8") === before) break;
-      } catch {
-        // A rebuild removed files while we copied: try again.
-      }
-    }
-    if (Date.now() > deadline) throw new Error("no production build: run `npm run build` first");
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-  }
-  for (const name of ["node_modules", "package.json", "next.config.mjs", "public", "lib"]) {
-    if (existsSync(path.join(root, name))) symlinkSync(path.join(root, name), path.join(dir, name));
-  }
-  return dir;
 }
 
 async function waitForApp(base, app) {
