@@ -45,6 +45,8 @@ const NO_SETTINGS = Object.fromEntries(
     "AUTH_DISABLED",
     "AUTH_URL",
     "AUTH_TRUST_HOST",
+    "DEMO_GATEWAY_MEDIA_ORIGINS",
+    "VERCEL",
   ].map((name) => [name, ""]),
 );
 
@@ -164,8 +166,10 @@ export default defineConfig({
       start: `npm run build && node_modules/.bin/next start -H 127.0.0.1 -p ${PORT}`,
       timeout: 180_000,
       env: {
-        // The deployed project's app uses this server's demo gateway as its real gateway.
+        // The deployed project's app uses this server's demo gateway as its real gateway, and
+        // hands it presigned URLs of its own bucket.
         DEMO_GATEWAY_KEY: DEPLOYED_E2E.apiKey,
+        DEMO_GATEWAY_MEDIA_ORIGINS: DEPLOYED_E2E.endpoint,
         // The demo gateway's result links expire this soon after completion, as the provider's
         // do after ~24 h: the app must have kept its copy by then (e2e/kept-results.spec.ts).
         DEMO_CONTENT_TTL_MS: "5000",
@@ -199,8 +203,8 @@ export default defineConfig({
         AUTH_OIDC_CLIENT_SECRET: AUTH_E2E.clientSecret,
         AUTH_OIDC_NAME: AUTH_E2E.providerName,
         AUTH_SECRET: AUTH_E2E.authSecret,
+        // Auth.js builds its callbacks from this, never from the request's Host.
         AUTH_URL: AUTH_E2E.baseURL,
-        AUTH_TRUST_HOST: "true",
         AUTH_ALLOWED_DOMAINS: AUTH_E2E.allowedDomains,
         AUTH_ADMIN_EMAILS: AUTH_E2E.adminEmails,
       },
@@ -234,7 +238,6 @@ export default defineConfig({
         AUTH_OIDC_NAME: DEPLOYED_E2E.providerName,
         AUTH_SECRET: DEPLOYED_E2E.authSecret,
         AUTH_URL: DEPLOYED_E2E.baseURL,
-        AUTH_TRUST_HOST: "true",
         AUTH_ALLOWED_DOMAINS: "studio.test",
       },
     }),

@@ -1,10 +1,8 @@
 "use server";
 
-import { headers } from "next/headers";
 import { z } from "zod";
 import { endSession, getCurrentUser, requireUser, startSignIn } from "@/lib/auth/session";
 import { UnauthorizedError } from "@/lib/auth/user";
-import { originOf } from "@/lib/http/origin";
 import { deleteTask, submitTask, TaskError } from "@/lib/tasks";
 import { logEvent } from "@/lib/tasks/log";
 import { fieldErrorsOf, type SubmitVideoResult, videoRequestSchema } from "@/lib/video-request";
@@ -49,7 +47,7 @@ export async function submitVideo(
     };
   }
   try {
-    const row = await submitTask(parsed.data, originOf(await headers()), user, {
+    const row = await submitTask(parsed.data, user, {
       idempotencyKey: key.data,
     });
     return { ok: true, taskId: row.id, duplicate: row.duplicate };

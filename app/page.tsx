@@ -1,9 +1,7 @@
-import { headers } from "next/headers";
 import { Suspense } from "react";
 import { Studio, type StudioInitial } from "@/components/studio/studio";
 import { requirePageUser } from "@/lib/auth/session";
 import { env, gatewayConfig, priceRates } from "@/lib/env";
-import { originOf } from "@/lib/http/origin";
 import { unreachableMediaWarning } from "@/lib/media/reachability";
 import { gatewayMediaOrigin } from "@/lib/media/urls";
 import { getStorage, isDirectStorage } from "@/lib/storage";
@@ -45,10 +43,9 @@ async function remixInitial(taskId: string | undefined): Promise<StudioInitial |
  * (localhost, 10.x, *.internal…) would fail every task late, after it was paid for.
  */
 async function setupWarning(): Promise<string | undefined> {
-  const origin = originOf(await headers());
-  if (gatewayConfig(origin).demo) return undefined;
+  if (gatewayConfig().demo) return undefined;
   try {
-    return unreachableMediaWarning(await gatewayMediaOrigin(origin), { demoGateway: false });
+    return unreachableMediaWarning(await gatewayMediaOrigin(), { demoGateway: false });
   } catch {
     return "Media links for the video gateway cannot be signed: check the S3 storage settings.";
   }

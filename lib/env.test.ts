@@ -7,6 +7,7 @@ const SIGN_IN = {
   AUTH_OIDC_CLIENT_SECRET: "client-secret",
   AUTH_SECRET: "a-test-only-secret-of-at-least-32-chars",
   AUTH_ALLOWED_DOMAINS: "example.com",
+  AUTH_URL: "https://studio.example.com",
 };
 const KEY = { VIDEO_API_KEY: "sk-real-key-1234" };
 
@@ -82,6 +83,14 @@ describe("settings: sign-in", () => {
 
   it("keeps the issuer exactly as given (discovery compares it byte for byte)", () => {
     expect(parseEnv(SIGN_IN).AUTH_OIDC_ISSUER).toBe("https://id.example.com/");
+  });
+
+  it("builds sign-in callbacks from settings, never from a request's Host", () => {
+    const { AUTH_URL: _url, ...hostless } = SIGN_IN;
+    expect(refusal(hostless)).toMatch(/AUTH_URL: sign-in needs the studio's public URL/);
+    // Explicitly behind a proxy that sets X-Forwarded-Host, or on Vercel, whose proxy does.
+    expect(parseEnv({ ...hostless, AUTH_TRUST_HOST: "true" }).AUTH_TRUST_HOST).toBe(true);
+    expect(parseEnv({ ...hostless, VERCEL: "1" }).VERCEL).toBe("1");
   });
 
   it("refuses a short session secret", () => {

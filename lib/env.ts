@@ -130,9 +130,35 @@ const envSchema = z.object({
   AUTH_ADMIN_EMAILS: commaList(/^[^\s@,]+@[^\s@,]+$/, "email addresses"),
   /** true: no sign-in even with a real key (a company proxy in front already checks people). */
   AUTH_DISABLED: z.preprocess(emptyAsUndefined, z.stringbool().default(false)),
-  /** Auth.js reads these two itself: the app's public URL, or trust the Host header. */
+  /**
+   * Auth.js reads these two itself. AUTH_URL: the app's public URL, which its callbacks are
+   * built from. AUTH_TRUST_HOST=true: build them from X-Forwarded-Host instead, only for a
+   * proxy in front that always sets that header itself (see authProblems).
+   */
   AUTH_URL: z.preprocess(emptyAsUndefined, optionalUrl),
   AUTH_TRUST_HOST: z.preprocess(emptyAsUndefined, z.stringbool().optional()),
+  /**
+   * Origins (scheme://host:port) besides this app's own media links and bucket that the demo
+   * gateway may download media from: another wan-studio using this one's demo gateway.
+   */
+  DEMO_GATEWAY_MEDIA_ORIGINS: z.preprocess(
+    (value) => (typeof value === "string" ? value : ""),
+    z
+      .string()
+      .transform((text) =>
+        text
+          .split(",")
+          .map((item) => item.trim())
+          .filter(Boolean),
+      )
+      .refine(
+        (items) => items.every((item) => /^https?:\/\/[^/?#\s]+\/?$/i.test(item)),
+        "must be a comma list of origins like https://studio.example.com",
+      )
+      .transform((items) => items.map((item) => new URL(item).origin)),
+  ),
+  /** Set by Vercel on its deployments: its proxy sets the forwarded headers Auth.js reads. */
+  VERCEL: z.preprocess(emptyAsUndefined, z.string().optional()),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -158,6 +184,15 @@ function authProblems(value: Env, ctx: z.RefinementCtx): void {
         code: "custom",
         path: [name],
         message: `sign-in needs ${OIDC_SETTINGS.join(", ")} together; this one is missing`,
+      });
+    }
+    if (!value.AUTH_URL && value.AUTH_TRUST_HOST !== true && !value.VERCEL) {
+      // Otherwise Auth.js would build its callback and redirect URLs from the request's Host.
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTH_URL"],
+        message:
+          "sign-in needs the studio's public URL (e.g. https://studio.example.com), so its callbacks never come from request headers; or AUTH_TRUST_HOST=true behind a proxy that sets X-Forwarded-Host itself",
       });
     }
     if (value.AUTH_ALLOWED_DOMAINS.length === 0 && value.AUTH_ALLOWED_EMAILS.length === 0) {
@@ -209,10 +244,12 @@ export function isDemoGateway(): boolean {
 }
 
 /**
- * The gateway this request should talk to. Demo mode is decided here, at the boundary: the
- * same `lib/gateway` client then talks HTTP to the in-app demo gateway at `origin`.
+ * The gateway the server talks to, from settings only. Demo mode is decided here, at the
+ * boundary: the same `lib/gateway` client then talks HTTP to the in-app demo gateway on this
+ * server's own bound address. Never from a request's Host or X-Forwarded-* headers: anyone can
+ * send those, and the gateway receives our bearer key and answers with bytes we keep and serve.
  */
-export function gatewayConfig(origin: string): { baseUrl: string; apiKey: string; demo: boolean } {
+export function gatewayConfig(): { baseUrl: string; apiKey: string; demo: boolean } {
   const { VIDEO_API_KEY, VIDEO_API_BASE_URL } = env();
   if (VIDEO_API_KEY) {
     return { baseUrl: VIDEO_API_BASE_URL ?? REAL_GATEWAY_URL, apiKey: VIDEO_API_KEY, demo: false };
@@ -222,21 +259,82 @@ export function gatewayConfig(origin: string): { baseUrl: string; apiKey: string
     // second wan-studio's demo gateway answer.
     return { baseUrl: VIDEO_API_BASE_URL, apiKey: env().DEMO_GATEWAY_KEY, demo: false };
   }
-  return { baseUrl: `${origin}${DEMO_GATEWAY_PATH}`, apiKey: env().DEMO_GATEWAY_KEY, demo: true };
+  return {
+    baseUrl: `${selfOrigin()}${DEMO_GATEWAY_PATH}`,
+    apiKey: env().DEMO_GATEWAY_KEY,
+    demo: true,
+  };
 }
 
-/** Where the gateway fetches our media from: PUBLIC_BASE_URL, else the request's origin. */
-export function publicBaseUrl(origin: string): string {
-  return env().PUBLIC_BASE_URL ?? origin;
+/**
+ * Where the gateway fetches our media from (the origin written into signed `/api/media` URLs):
+ * PUBLIC_BASE_URL; on Vercel, the deployment's own domain as the platform names it; else this
+ * server's bound address (reachable by the demo gateway; a real one is warned about on the page).
+ */
+export function publicBaseUrl(source: Record<string, string | undefined> = process.env): string {
+  return env().PUBLIC_BASE_URL ?? vercelOrigin(source) ?? selfOrigin(source);
+}
+
+/** `https://<domain>` from the variables Vercel sets on every deployment (never a request). */
+function vercelOrigin(source: Record<string, string | undefined>): string | undefined {
+  if (!source.VERCEL) return undefined;
+  const host =
+    source.VERCEL_ENV === "production" && source.VERCEL_PROJECT_PRODUCTION_URL
+      ? source.VERCEL_PROJECT_PRODUCTION_URL
+      : source.VERCEL_URL;
+  return host ? `https://${host}` : undefined;
+}
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]"]);
+
+/**
+ * How this process can reach itself, for the demo gateway and work outside any request: on
+ * Vercel the deployment's URL; under `next start` the address it bound, which Next records in
+ * PORT and __NEXT_PRIVATE_ORIGIN once it listens (read live: that happens after start-up);
+ * a wildcard or `localhost` binding is reached on 127.0.0.1.
+ */
+export function selfOrigin(source: Record<string, string | undefined> = process.env): string {
+  const vercel = vercelOrigin(source);
+  if (vercel && !source.__NEXT_PRIVATE_ORIGIN) return vercel;
+  const bound = boundOrigin(source);
+  if (bound) {
+    return LOOPBACK_HOSTS.has(bound.host) || bound.host === "localhost"
+      ? `${bound.protocol}://${bound.host === "localhost" ? "127.0.0.1" : bound.host}:${bound.port}`
+      : `${bound.protocol}://${bound.host}:${bound.port}`;
+  }
+  const port = Number(source.PORT);
+  return `http://127.0.0.1:${Number.isInteger(port) && port > 0 && port < 65536 ? port : 3000}`;
+}
+
+function boundOrigin(
+  source: Record<string, string | undefined>,
+): { protocol: string; host: string; port: string } | undefined {
+  const text = source.__NEXT_PRIVATE_ORIGIN;
+  if (!text) return undefined;
+  try {
+    const url = new URL(text);
+    const port = url.port || (url.protocol === "https:" ? "443" : "80");
+    return { protocol: url.protocol.replace(/:$/, ""), host: url.hostname, port };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when this server is bound to a loopback address only (`next start -H 127.0.0.1`, as
+ * `npm start` does), so whoever connects runs on this machine. Next reports a wildcard
+ * binding as `localhost`, so `localhost` does not count.
+ */
+export function boundToLoopbackOnly(
+  source: Record<string, string | undefined> = process.env,
+): boolean {
+  if (source.VERCEL) return false;
+  const bound = boundOrigin(source);
+  return bound !== undefined && LOOPBACK_HOSTS.has(bound.host);
 }
 
 /** Per-second rates for cost estimates, by size. */
 export function priceRates(): Record<"720P" | "1080P", number> {
   const { PRICE_PER_SECOND_720P, PRICE_PER_SECOND_1080P } = env();
   return { "720P": PRICE_PER_SECOND_720P, "1080P": PRICE_PER_SECOND_1080P };
-}
-
-/** Where this server can reach itself, for work that runs outside any request. */
-export function selfOrigin(): string {
-  return env().PUBLIC_BASE_URL ?? `http://127.0.0.1:${env().PORT}`;
 }

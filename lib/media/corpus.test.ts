@@ -174,7 +174,7 @@ async function submit(input: unknown): Promise<Outcome> {
     return { status: "invalid_request", message: errors.join(" ") };
   }
   try {
-    await submitTask(parsed.data as VideoRequest, ORIGIN, LOCAL_USER);
+    await submitTask(parsed.data as VideoRequest, LOCAL_USER);
     return { status: "submitted", message: "" };
   } catch (error) {
     if (error instanceof TaskError) return { status: error.code, message: error.message };

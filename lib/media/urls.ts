@@ -5,11 +5,11 @@ import { signMediaUrl } from "@/lib/storage/signing";
 import { mediaStorageKey } from "./ids";
 
 /**
- * The signed `/api/media/<id>` URL of a media file on this server: PUBLIC_BASE_URL (else the
- * request's origin) + an expiring HMAC. Serves local storage to the gateway, and previews.
+ * The signed `/api/media/<id>` URL of a media file on this server, for the gateway: the
+ * settings' public base (lib/env `publicBaseUrl`, never a request header) + an expiring HMAC.
  */
-export function mediaUrlFor(mediaId: string, origin: string): string {
-  return signMediaUrl(publicBaseUrl(origin), mediaId);
+export function mediaUrlFor(mediaId: string): string {
+  return signMediaUrl(publicBaseUrl(), mediaId);
 }
 
 /**
@@ -18,16 +18,16 @@ export function mediaUrlFor(mediaId: string, origin: string): string {
  * straight from the bucket (MEDIA_URL_TTL_SECONDS, capped at SigV4's 7 days; the object's
  * stored type is the sniffed one), otherwise our signed `/api/media` URL.
  */
-export async function gatewayMediaUrl(mediaId: string, origin: string): Promise<string> {
+export async function gatewayMediaUrl(mediaId: string): Promise<string> {
   const storage = getStorage();
-  if (!isDirectStorage(storage)) return mediaUrlFor(mediaId, origin);
+  if (!isDirectStorage(storage)) return mediaUrlFor(mediaId);
   return storage.presignGet(mediaStorageKey(mediaId), {
     expiresIn: env().MEDIA_URL_TTL_SECONDS,
   });
 }
 
 /** Scheme, host and port of the media URLs the gateway receives (for the reachability check). */
-export async function gatewayMediaOrigin(origin: string): Promise<string> {
-  const sample = await gatewayMediaUrl("00000000-0000-4000-8000-000000000000", origin);
+export async function gatewayMediaOrigin(): Promise<string> {
+  const sample = await gatewayMediaUrl("00000000-0000-4000-8000-000000000000");
   return new URL(sample).origin;
 }

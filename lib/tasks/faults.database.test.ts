@@ -133,12 +133,9 @@ if (!server && process.env.CI) {
 
       const statusRoute = await import("@/app/api/tasks/[id]/route");
       const askStatus = () =>
-        statusRoute.GET(
-          new Request(`${app.origin}/api/tasks/${row.id}`, {
-            headers: { host: new URL(app.origin).host },
-          }),
-          { params: Promise.resolve({ id: row.id }) },
-        );
+        statusRoute.GET(new Request(`${app.origin}/api/tasks/${row.id}`), {
+          params: Promise.resolve({ id: row.id }),
+        });
 
       await proxy.cut();
       const cutAt = Date.now();

@@ -113,6 +113,8 @@ export async function loadApp() {
     }
     return null;
   });
+  // The demo gateway is reached on this server's own bound address (lib/env selfOrigin).
+  process.env.PORT = new URL(app.origin).port;
 
   async function upload(file = "portrait.png") {
     return media.ingestUpload({
@@ -127,7 +129,6 @@ export async function loadApp() {
     const frame = await upload();
     return tasks.submitTask(
       { media: [{ type: "first_frame", mediaId: frame.id }], seconds: 2, size: "720P", prompt },
-      app.origin,
       LOCAL_USER,
     );
   }
@@ -135,7 +136,7 @@ export async function loadApp() {
   /** One viewer's poll: refresh, and run the deferred work (the result copy) to its end. */
   async function poll(id: string) {
     const work: Promise<unknown>[] = [];
-    const row = await tasks.refreshTask(id, app.origin, (job) => {
+    const row = await tasks.refreshTask(id, (job) => {
       work.push(job());
     });
     await Promise.all(work);

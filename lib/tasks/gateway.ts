@@ -3,15 +3,11 @@ import { env, gatewayConfig } from "@/lib/env";
 import { createGatewayClient, type GatewayClient } from "@/lib/gateway";
 
 /**
- * The gateway client for a request arriving at `origin` (the demo gateway lives there).
- * `poll` is for reads made while a viewer waits: one retry and a short timeout, because the
+ * The gateway client, configured from settings alone (lib/env `gatewayConfig`). `poll` is for reads made while a viewer waits: one retry and a short timeout, because the
  * next poll is the real retry and a status request must not hang for minutes.
  */
-export function gatewayFor(
-  origin: string,
-  use: "submit" | "poll" | "copy" = "submit",
-): GatewayClient {
-  const { baseUrl, apiKey } = gatewayConfig(origin);
+export function gatewayFor(use: "submit" | "poll" | "copy" = "submit"): GatewayClient {
+  const { baseUrl, apiKey } = gatewayConfig();
   const timeoutMs = env().VIDEO_API_TIMEOUT_MS;
   if (use === "poll") {
     return createGatewayClient({

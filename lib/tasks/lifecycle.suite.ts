@@ -101,6 +101,9 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
         seenAt,
       );
       origin = app.origin;
+      // The demo gateway is reached on this server's own bound address (lib/env selfOrigin):
+      // here, the test server's port.
+      process.env.PORT = new URL(origin).port;
       // A gateway that takes the create and never answers: the outcome is unknown.
       const hanging = await serve(() => () => new Promise<Response>(() => {}), hangingSeen);
       hangingOrigin = hanging.origin;
@@ -124,7 +127,7 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
     async function pollUntilKept(id: string) {
       for (let attempt = 0; attempt < 80; attempt++) {
         const work: Promise<unknown>[] = [];
-        const row = await tasksLib.refreshTask(id, origin, (job) => work.push(job()));
+        const row = await tasksLib.refreshTask(id, (job) => work.push(job()));
         await Promise.all(work);
         if (row?.status === "failed") return row;
         if (row?.status === "completed" && (await tasksLib.getTaskRow(id))?.resultKey) {
@@ -148,7 +151,6 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
           size: "720P",
           prompt: "A portrait that speaks",
         },
-        origin,
         LOCAL_USER,
       );
       expect(row.status).toBe("queued");
@@ -196,7 +198,6 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
       const frame = await upload("first_frame", "portrait.png");
       const row = await tasksLib.submitTask(
         { media: [{ type: "first_frame", mediaId: frame.id }], seconds: 5, size: "1080P" },
-        origin,
         LOCAL_USER,
       );
       const path = `GET /api/demo-gateway/v1/videos/${row.gatewayId}`;
@@ -205,9 +206,7 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
       // Bursts of 30 concurrent viewers, every 100 ms for about 1.5 s.
       const started = Date.now();
       while (Date.now() - started < 1500) {
-        await Promise.all(
-          Array.from({ length: 30 }, () => tasksLib.refreshTask(row.id, origin, () => {})),
-        );
+        await Promise.all(Array.from({ length: 30 }, () => tasksLib.refreshTask(row.id, () => {})));
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       const calls = callTimes().slice(before);
@@ -234,19 +233,19 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
       const before = posts();
       const results = await Promise.all(
         Array.from({ length: 5 }, () =>
-          tasksLib.submitTask(request, origin, LOCAL_USER, { idempotencyKey }),
+          tasksLib.submitTask(request, LOCAL_USER, { idempotencyKey }),
         ),
       );
       expect(new Set(results.map((row) => row.id)).size).toBe(1);
       expect(results.filter((row) => !row.duplicate)).toHaveLength(1);
       // And again later (a retried request): still the same task.
-      const again = await tasksLib.submitTask(request, origin, LOCAL_USER, { idempotencyKey });
+      const again = await tasksLib.submitTask(request, LOCAL_USER, { idempotencyKey });
       expect(again.id).toBe(results[0]?.id);
       expect(again.duplicate).toBe(true);
       expect(posts() - before).toBe(1);
       // The same key with other settings is a client bug, refused rather than guessed at.
       await expect(
-        tasksLib.submitTask({ ...request, seconds: 6 }, origin, LOCAL_USER, { idempotencyKey }),
+        tasksLib.submitTask({ ...request, seconds: 6 }, LOCAL_USER, { idempotencyKey }),
       ).rejects.toMatchObject({ code: "duplicate_mismatch" });
     });
 
@@ -255,11 +254,10 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
       const frame = await upload("first_frame", "portrait.png");
       const row = await tasksLib.submitTask(
         { media: [{ type: "first_frame", mediaId: frame.id }], seconds: 3, size: "720P" },
-        origin,
         LOCAL_USER,
       );
       for (let attempt = 0; attempt < 60; attempt++) {
-        await sweepTasks(origin);
+        await sweepTasks();
         const current = await tasksLib.getTaskRow(row.id);
         if (current?.resultKey) break;
         await new Promise((resolve) => setTimeout(resolve, 150));
@@ -278,7 +276,6 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
           size: "720P",
           prompt: "[demo-fail:moderation]",
         },
-        origin,
         LOCAL_USER,
       );
       const done = await pollUntilKept(row.id);
@@ -294,14 +291,12 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
       await expect(
         tasksLib.submitTask(
           { media: [{ type: "first_frame", mediaId: "not-ours-0000" }], seconds: 5, size: "720P" },
-          origin,
           LOCAL_USER,
         ),
       ).rejects.toMatchObject({ code: "media_not_found", field: "first_frame" });
       await expect(
         tasksLib.submitTask(
           { media: [{ type: "first_frame", mediaId: audio.id }], seconds: 5, size: "720P" },
-          origin,
           LOCAL_USER,
         ),
       ).rejects.toMatchObject({ code: "media_wrong_kind", field: "first_frame" });
@@ -319,7 +314,6 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
             size: "720P",
             prompt: "[demo-fail:quota]",
           },
-          origin,
           LOCAL_USER,
         )
         .catch((caught: unknown) => caught);
@@ -329,14 +323,19 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
 
     it("never resubmits a create whose outcome is unknown", async () => {
       const frame = await upload("first_frame", "portrait.png");
-      const row = await tasksLib.submitTask(
-        { media: [{ type: "first_frame", mediaId: frame.id }], seconds: 5, size: "720P" },
-        hangingOrigin,
-        LOCAL_USER,
-      );
+      // This one test's server is the gateway that never answers.
+      process.env.PORT = new URL(hangingOrigin).port;
+      const row = await tasksLib
+        .submitTask(
+          { media: [{ type: "first_frame", mediaId: frame.id }], seconds: 5, size: "720P" },
+          LOCAL_USER,
+        )
+        .finally(() => {
+          process.env.PORT = new URL(origin).port;
+        });
       expect(row.status).toBe("submit_unknown");
       expect(hangingSeen.filter((line) => line.startsWith("POST"))).toHaveLength(1);
-      const again = await tasksLib.refreshTask(row.id, hangingOrigin, () => {});
+      const again = await tasksLib.refreshTask(row.id, () => {});
       expect(again?.status).toBe("submit_unknown");
       expect(hangingSeen.filter((line) => line.startsWith("POST"))).toHaveLength(1);
       expect(tasksLib.toTaskView(must(again)).error?.message).toMatch(/not sent again/);

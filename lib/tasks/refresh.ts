@@ -79,11 +79,7 @@ async function update(id: string, changes: Partial<TaskRow>): Promise<TaskRow> {
  * Brings a task's row up to date with the gateway when it is due, and returns the row.
  * The row is the truth: a restart loses nothing, the next view picks the task up again.
  */
-export async function refreshTask(
-  id: string,
-  origin: string,
-  defer: Defer,
-): Promise<TaskRow | undefined> {
+export async function refreshTask(id: string, defer: Defer): Promise<TaskRow | undefined> {
   const row = await getTaskRow(id);
   if (!row) return undefined;
 
@@ -107,7 +103,7 @@ export async function refreshTask(
   if (!claimed) return row;
 
   if (claimed.status === "completed") {
-    defer(() => keepResult(claimed, origin));
+    defer(() => keepResult(claimed));
     return claimed;
   }
   if (Date.now() - claimed.createdAt.getTime() > env().TASK_TIMEOUT_MS) {
@@ -122,12 +118,12 @@ export async function refreshTask(
   if (!claimed.gatewayId) return claimed;
 
   try {
-    const video = await gatewayFor(origin, "poll").getVideo(claimed.gatewayId);
+    const video = await gatewayFor("poll").getVideo(claimed.gatewayId);
     const next = await update(id, gatewayToRow(video, claimed));
     if (next.status !== claimed.status) {
       logEvent("task.status", { taskId: id, from: claimed.status, to: next.status });
     }
-    if (next.status === "completed") defer(() => keepResult(next, origin));
+    if (next.status === "completed") defer(() => keepResult(next));
     return next;
   } catch (error) {
     if (!(error instanceof GatewayError)) throw error;

@@ -41,11 +41,11 @@ function requireMp4(): Transform {
  * links expire (~24 h). Streamed, never buffered whole. On failure the row stays without a
  * result key: the player keeps streaming through our server and the next refresh retries.
  */
-export async function keepResult(row: TaskRow, origin: string): Promise<void> {
+export async function keepResult(row: TaskRow): Promise<void> {
   if (!row.gatewayId || row.resultKey) return;
   const started = Date.now();
   try {
-    const response = await gatewayFor(origin, "copy").downloadVideoContent(row.gatewayId);
+    const response = await gatewayFor("copy").downloadVideoContent(row.gatewayId);
     if (!response.body) throw new Error("The gateway sent no content.");
     const body = Readable.fromWeb(response.body as import("node:stream/web").ReadableStream);
     const key = resultKeyFor(row.id);

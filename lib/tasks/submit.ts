@@ -89,7 +89,6 @@ function isUniqueViolation(error: unknown): boolean {
  */
 export async function submitTask(
   request: VideoRequest,
-  origin: string,
   user: CurrentUser,
   options: SubmitOptions = {},
 ): Promise<SubmitOutcome> {
@@ -149,13 +148,13 @@ export async function submitTask(
     await Promise.all(
       request.media.map(async (ref) => ({
         type: ref.type,
-        url: await gatewayMediaUrl(ref.mediaId, origin),
+        url: await gatewayMediaUrl(ref.mediaId),
       })),
     ),
   );
 
   try {
-    const video = await gatewayFor(origin).createVideo(body);
+    const video = await gatewayFor().createVideo(body);
     const [row] = await db
       .update(tasks)
       .set({ gatewayId: video.id, refreshedAt: new Date(), ...gatewayToRow(video) })

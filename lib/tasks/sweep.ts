@@ -11,7 +11,7 @@ import { type Defer, RESULT_COPY_WINDOW_MS, refreshTask } from "./refresh";
  * copied before the provider's link expires. Each refresh claims the row, so a sweep running
  * beside viewers, or on several instances, never doubles the gateway calls.
  */
-export async function sweepTasks(origin: string, limit = 50): Promise<{ checked: number }> {
+export async function sweepTasks(limit = 50): Promise<{ checked: number }> {
   const db = await getDb();
   const intervalSeconds = env().POLL_INTERVAL_MS / 1000;
   const due = await db
@@ -40,7 +40,7 @@ export async function sweepTasks(origin: string, limit = 50): Promise<{ checked:
     work.push(job());
   };
   for (const { id } of due) {
-    await refreshTask(id, origin, defer).catch((error: unknown) =>
+    await refreshTask(id, defer).catch((error: unknown) =>
       logEvent("sweep.task_failed", {
         taskId: id,
         error: error instanceof Error ? error.message : "unknown",

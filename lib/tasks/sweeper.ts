@@ -1,5 +1,5 @@
 import "server-only";
-import { env, selfOrigin } from "@/lib/env";
+import { env } from "@/lib/env";
 import { logEvent } from "./log";
 import { sweepTasks } from "./sweep";
 
@@ -16,7 +16,7 @@ export function startSweeper(): void {
   holder.__wanStudioSweeper = setInterval(() => {
     if (running) return;
     running = true;
-    sweepTasks(selfOrigin())
+    sweepTasks()
       .catch((error: unknown) =>
         logEvent("sweep.failed", { error: error instanceof Error ? error.message : "unknown" }),
       )

@@ -21,12 +21,19 @@ const files: Record<string, { type: string; bytes: Buffer }> = {
   "/voice.mp3": { type: "audio/mpeg", bytes: readFileSync(path.join(media, "voice.mp3")) },
   "/clip.mp4": { type: "video/mp4", bytes: readFileSync(path.join(media, "clip.mp4")) },
 };
+/** What the media server was asked for, in order. */
+const mediaRequests: string[] = [];
 
 let mediaServer: http.Server;
 let mediaUrl = "";
 
 beforeAll(async () => {
   mediaServer = http.createServer((req, res) => {
+    mediaRequests.push(req.url ?? "");
+    if (req.url === "/moved.png") {
+      res.writeHead(302, { Location: "/frame.png" });
+      return res.end();
+    }
     const file = files[req.url ?? ""];
     if (!file) {
       res.writeHead(404);
@@ -50,7 +57,12 @@ function setup(stepMs = 1000, maxHangMs?: number) {
     stepMs,
     now: () => new Date(clock),
     newId: () => `task_${++ids}`,
-    media: { timeoutMs: 2000 },
+    // The app allows its own signed links (media-policy.ts); here, this test's media server
+    // and one closed port.
+    media: {
+      timeoutMs: 2000,
+      allow: (url) => url.origin === mediaUrl || url.origin === "http://127.0.0.1:1",
+    },
     maxHangMs,
   });
   const call = (
@@ -220,6 +232,51 @@ describe("demo gateway", () => {
       expect(answer.code).toBe("ali_api_error");
       expect(answer.message).toMatch(/^InvalidParameter: /);
       expect(answer.message).toMatch(message);
+    }
+  });
+
+  it("downloads only allowed media URLs, before connecting anywhere, and follows no redirect", async () => {
+    const trap = http.createServer((_req, res) => {
+      trapped++;
+      res.end();
+    });
+    let trapped = 0;
+    await new Promise<void>((resolve) => trap.listen(0, "127.0.0.1", resolve));
+    const trapUrl = `http://127.0.0.1:${(trap.address() as AddressInfo).port}`;
+    try {
+      const { create } = setup();
+      const foreign = [
+        `${trapUrl}/frame.png`,
+        `http://localhost:${new URL(trapUrl).port}/frame.png`,
+        `http://user:pass@127.0.0.1:${new URL(mediaUrl).port}/frame.png`,
+        "http://169.254.169.254/latest/meta-data/",
+      ];
+      for (const url of foreign) {
+        const response = await create(body({ media: [{ type: "first_frame", url }] }));
+        expect(response.status).toBe(400);
+        const answer = await response.json();
+        expect(answer).toMatchObject({ code: "ali_api_error", data: null });
+        expect(answer.message).toBe(
+          "InvalidParameter: The first frame URL is not a media link this gateway may download (only the studio's own signed links are).",
+        );
+      }
+      // Other schemes never get that far: the request itself is invalid.
+      for (const url of ["file:///etc/passwd", "ftp://127.0.0.1/frame.png"]) {
+        const response = await create(body({ media: [{ type: "first_frame", url }] }));
+        expect(response.status).toBe(400);
+      }
+      expect(trapped).toBe(0);
+
+      // An allowed URL that redirects is not followed, even to an allowed file.
+      mediaRequests.length = 0;
+      const moved = await create(
+        body({ media: [{ type: "first_frame", url: `${mediaUrl}/moved.png` }] }),
+      );
+      expect(moved.status).toBe(400);
+      expect((await moved.json()).message).toMatch(/first frame URL redirects elsewhere/);
+      expect(mediaRequests).toEqual(["/moved.png"]);
+    } finally {
+      await new Promise<void>((resolve) => trap.close(() => resolve()));
     }
   });
 

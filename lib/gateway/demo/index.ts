@@ -2,6 +2,7 @@ import "server-only";
 import { getDb } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { createDemoGateway, type DemoGateway } from "./handler";
+import { isOwnMediaUrl } from "./media-policy";
 import { contentError } from "./replies";
 import { dbDemoStore } from "./store";
 
@@ -10,8 +11,9 @@ import { dbDemoStore } from "./store";
  * app's database (`demo_videos`), DEMO_STEP_MS per stage, DEMO_GATEWAY_KEY as its key.
  *
  * With a real VIDEO_API_KEY set it answers 404: a deployment that pays for the real model has
- * no use for a public endpoint that downloads any URL it is given. Without a key it stays up,
- * even when VIDEO_API_BASE_URL points elsewhere, so one wan-studio can serve another's demo.
+ * no use for the demo. Without a key it stays up, even when VIDEO_API_BASE_URL points
+ * elsewhere, so one wan-studio can serve another's demo. Its key is public: it downloads only
+ * media links this app signed (media-policy.ts).
  */
 
 export { type DemoFault, demoFaults } from "./faults";
@@ -26,6 +28,7 @@ function gateway(): DemoGateway {
     apiKey: env().DEMO_GATEWAY_KEY,
     stepMs: env().DEMO_STEP_MS,
     linkTtlMs: env().DEMO_CONTENT_TTL_MS,
+    media: { allow: isOwnMediaUrl },
   });
   return instance;
 }

@@ -6,6 +6,11 @@ import { type MediaKind, mediaKindLabels, mediaLimits } from "@/lib/video-reques
  * public, not signed right, or serves the wrong bytes fails here exactly as it would upstream
  * (minus the hour of waiting). Only the first bytes are kept, for sniffing; the rest is
  * counted against the kind's size cap.
+ *
+ * Unlike the provider, the demo's key is public (README), so it must not become a way to make
+ * this server connect anywhere: it downloads only URLs its owner allows (`allow`: the app's
+ * own signed media links and bucket), refuses every other one before connecting, and follows
+ * no redirect.
  */
 
 const SNIFF_BYTES = 64 * 1024;
@@ -24,26 +29,52 @@ export function normaliseMime(mime: string): string {
 }
 
 export interface MediaCheckOptions {
+  /** Which URLs may be downloaded at all; without it, none. */
+  allow?: (url: URL) => boolean | Promise<boolean>;
   fetch?: typeof fetch;
   timeoutMs?: number;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+async function allowed(url: string, allow: MediaCheckOptions["allow"]): Promise<boolean> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return false;
+  if (parsed.username || parsed.password) return false;
+  return allow ? Boolean(await allow(parsed)) : false;
 }
 
 /** null when the URL serves acceptable bytes for `kind`, else the reason, naming the media. */
 export async function checkMediaUrl(
   kind: MediaKind,
   url: string,
-  { fetch: fetchImpl = globalThis.fetch, timeoutMs = 15_000 }: MediaCheckOptions = {},
+  { allow, fetch: fetchImpl = globalThis.fetch, timeoutMs = 15_000 }: MediaCheckOptions = {},
 ): Promise<string | null> {
   const label = mediaKindLabels[kind];
   const limits = mediaLimits[kind];
+  if (!(await allowed(url, allow))) {
+    return `The ${label.toLowerCase()} URL is not a media link this gateway may download (only the studio's own signed links are).`;
+  }
   let response: Response;
   try {
-    response = await fetchImpl(url, { signal: AbortSignal.timeout(timeoutMs) });
+    response = await fetchImpl(url, {
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: "manual",
+    });
   } catch (error) {
     const timedOut = error instanceof DOMException && error.name === "TimeoutError";
     return timedOut
       ? `Downloading the ${label.toLowerCase()} from its URL timed out.`
       : `The ${label.toLowerCase()} could not be downloaded from its URL (connection failed).`;
+  }
+  if (REDIRECTS.has(response.status)) {
+    await response.body?.cancel().catch(() => {});
+    return `The ${label.toLowerCase()} URL redirects elsewhere; media links must serve the file themselves.`;
   }
   if (!response.ok) {
     await response.body?.cancel().catch(() => {});

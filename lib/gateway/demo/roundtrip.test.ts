@@ -49,6 +49,7 @@ async function startGateway(): Promise<{ baseUrl: string; stop: () => Promise<vo
     store: dbDemoStore(async () => db),
     apiKey: KEY,
     stepMs: STEP_MS,
+    media: { allow: (url) => url.origin === mediaOrigin },
   });
   const server = http.createServer(nodeListener(gateway));
   const origin = await listen(server);

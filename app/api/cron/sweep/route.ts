@@ -1,17 +1,23 @@
 import { timingSafeEqual } from "node:crypto";
-import { env } from "@/lib/env";
-import { originOf } from "@/lib/http/origin";
+import { boundToLoopbackOnly, env } from "@/lib/env";
 import { sweepTasks } from "@/lib/tasks/sweep";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
+/** Headers a proxy adds on the way in: their presence proves the caller is not on this machine. */
+const PROXIED = ["forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip"];
+
+/**
+ * Who may start a sweep. With CRON_SECRET (always on Vercel), whoever sends it. Without one,
+ * only a caller on this machine: a route handler never sees the socket, and the request's URL
+ * and Host are whatever the caller wrote, so "on this machine" means this server is bound to a
+ * loopback address only (nobody else can connect) and no proxy forwarded the request.
+ */
 function allowed(request: Request): boolean {
   const secret = env().CRON_SECRET;
   if (!secret) {
-    // Without a secret, only this machine may trigger a sweep (e.g. a system cron job).
-    const host = new URL(request.url).hostname;
-    return host === "127.0.0.1" || host === "localhost" || host === "[::1]";
+    return boundToLoopbackOnly() && !PROXIED.some((name) => request.headers.has(name));
   }
   const given = Buffer.from(request.headers.get("authorization") ?? "");
   const expected = Buffer.from(`Bearer ${secret}`);
@@ -23,6 +29,6 @@ export async function GET(request: Request) {
   if (!allowed(request)) {
     return Response.json({ code: "forbidden", message: "Not allowed." }, { status: 403 });
   }
-  const result = await sweepTasks(originOf(request.headers));
+  const result = await sweepTasks();
   return Response.json(result, { headers: { "Cache-Control": "no-store" } });
 }

@@ -1,6 +1,5 @@
 import { after } from "next/server";
 import { withUser } from "@/lib/auth/route";
-import { originOf } from "@/lib/http/origin";
 import { refreshTask, toTaskView } from "@/lib/tasks";
 import { logEvent } from "@/lib/tasks/log";
 
@@ -15,7 +14,7 @@ export const GET = withUser(async (request, { params }: { params: Promise<{ id: 
   if (!ID.test(id)) return notFound();
   let row: Awaited<ReturnType<typeof refreshTask>>;
   try {
-    row = await refreshTask(id, originOf(request.headers), (work) => after(work));
+    row = await refreshTask(id, (work) => after(work));
   } catch (error) {
     // The database (or something under it) failed: a passing problem for a viewer who polls.
     // The row, and so the task, is untouched; the page backs off and asks again.

@@ -1,5 +1,4 @@
 import { withUser } from "@/lib/auth/route";
-import { originOf } from "@/lib/http/origin";
 import { serveStored } from "@/lib/http/serve-stored";
 import { getTaskRow } from "@/lib/tasks";
 import { downloadName } from "@/lib/tasks/download-name";
@@ -57,13 +56,10 @@ async function serve(request: Request, { params }: Context, withBody: boolean) {
   }
 
   try {
-    const upstream = await gatewayFor(originOf(request.headers), "poll").downloadVideoContent(
-      row.gatewayId,
-      {
-        range: request.headers.get("range") ?? undefined,
-        signal: request.signal,
-      },
-    );
+    const upstream = await gatewayFor("poll").downloadVideoContent(row.gatewayId, {
+      range: request.headers.get("range") ?? undefined,
+      signal: request.signal,
+    });
     const headers = new Headers({
       "Content-Type": "video/mp4",
       "Content-Disposition": disposition,
