@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 const ID = /^[A-Za-z0-9_-]{6,64}$/;
 
 /** Our task, from the database; refreshed from the gateway when due (coalesced). */
-export const GET = withUser(async (request, { params }: { params: Promise<{ id: string }> }) => {
+export const GET = withUser(async (_request, { params }: { params: Promise<{ id: string }> }) => {
   const { id } = await params;
   if (!ID.test(id)) return notFound();
   let row: Awaited<ReturnType<typeof refreshTask>>;
