@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import { type Browser, expect, type Page, test } from "@playwright/test";
+import { serverActionId } from "./actions";
 import { AUTH_E2E } from "./auth-settings";
 import { fixturePath, StudioPage } from "./pages/studio";
 
@@ -34,13 +34,7 @@ async function memberPage(browser: Browser, email: string, from = "/"): Promise<
 
 /** Calls the deleteVideo server action the way a hand-made request would, from `page`. */
 async function forceDelete(page: Page, taskId: string): Promise<string> {
-  const manifest = JSON.parse(
-    readFileSync(path.join(__dirname, "../.next/server/server-reference-manifest.json"), "utf8"),
-  ) as { node: Record<string, { filename?: string; exportedName?: string }> };
-  const actionId = Object.entries(manifest.node).find(
-    ([, entry]) => entry.filename === "app/actions.ts" && entry.exportedName === "deleteVideo",
-  )?.[0];
-  expect(actionId, "deleteVideo in the build's action manifest").toBeTruthy();
+  const actionId = serverActionId("deleteVideo");
   return page.evaluate(
     async ({ id, task }) => {
       const response = await fetch(location.href, {

@@ -5,20 +5,29 @@ import { sweepTasks } from "@/lib/tasks/sweep";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-/** Headers a proxy adds on the way in: their presence proves the caller is not on this machine. */
-const PROXIED = ["forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip"];
+const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|::ffff:127(\.\d{1,3}){3})$/;
 
 /**
- * Who may start a sweep. With CRON_SECRET (always on Vercel), whoever sends it. Without one,
- * only a caller on this machine: a route handler never sees the socket, and the request's URL
- * and Host are whatever the caller wrote, so "on this machine" means this server is bound to a
- * loopback address only (nobody else can connect) and no proxy forwarded the request.
+ * A caller on this machine, as far as a route handler can tell: it never sees the socket, and
+ * the request's URL and Host are whatever the caller wrote. So: this server is bound to a
+ * loopback address only (nobody else can connect to it), and the request did not come through
+ * a proxy: `next start` fills X-Forwarded-For with the socket's address when the request has
+ * none, and a proxy adds the address it saw, so exactly one loopback address is required.
  */
+function fromThisMachine(headers: Headers): boolean {
+  if (!boundToLoopbackOnly()) return false;
+  if (headers.has("forwarded") || headers.has("x-real-ip")) return false;
+  const chain = (headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((hop) => hop.trim())
+    .filter(Boolean);
+  return chain.length === 1 && LOOPBACK.test(chain[0]);
+}
+
+/** Who may start a sweep: with CRON_SECRET (always on Vercel), whoever sends it; else only this machine. */
 function allowed(request: Request): boolean {
   const secret = env().CRON_SECRET;
-  if (!secret) {
-    return boundToLoopbackOnly() && !PROXIED.some((name) => request.headers.has(name));
-  }
+  if (!secret) return fromThisMachine(request.headers);
   const given = Buffer.from(request.headers.get("authorization") ?? "");
   const expected = Buffer.from(`Bearer ${secret}`);
   return given.length === expected.length && timingSafeEqual(given, expected);
