@@ -188,6 +188,31 @@ const request = (media: { type: MediaKind; mediaId: string }[], seconds = 5) => 
   size: "720P",
 });
 
+/**
+ * A create sent to the app's own demo gateway (its key is public) asking it to download `url`
+ * as a first frame: what an outsider probing with it would get back.
+ */
+async function demoCreate(url: string): Promise<Outcome> {
+  const { demoGateway } = await import("@/lib/gateway/demo");
+  const response = await demoGateway.create(
+    new Request(`${ORIGIN}/api/demo-gateway/v1/videos`, {
+      method: "POST",
+      headers: { Authorization: "Bearer wan-studio-demo", "Content-Type": "application/json" },
+      body: JSON.stringify({
+        model: "wan2.7-i2v",
+        media: [{ type: "first_frame", url }],
+        seconds: "5",
+        size: "720P",
+      }),
+    }),
+  );
+  const json = (await response.json()) as { message?: string };
+  return { status: response.status, message: json.message ?? "" };
+}
+
+const NOT_OURS =
+  /^InvalidParameter: The first frame URL is not a media link this gateway may download \(only the studio's own signed links are\)\.$/;
+
 async function getMedia(id: string, query?: string): Promise<Outcome & { type: string | null }> {
   const url = query ?? signMediaUrl(ORIGIN, id);
   const response = await GET(new Request(url.startsWith("http") ? url : `${ORIGIN}${url}`), {
@@ -545,6 +570,35 @@ const corpus: Row[] = [
     kind: "first_frame",
     run: () => submit(request([{ type: "first_frame", mediaId: stored.frame as string }], 16)),
     expect: { status: "invalid_request", message: /^The duration is at most 15 seconds\.$/ },
+  },
+  // ── the demo gateway: a public key, so it downloads only links this app signed ───────
+  {
+    name: "demo gateway: a foreign URL",
+    how: "create with a first frame at another host (a port scan, a cloud metadata address)",
+    kind: "demo_gateway",
+    run: () => demoCreate("http://169.254.169.254/latest/meta-data/"),
+    expect: { status: 400, message: NOT_OURS },
+  },
+  {
+    name: "demo gateway: our signed link at a forged host",
+    how: "a correctly signed /api/media link whose host is not this app's",
+    kind: "demo_gateway",
+    run: () => {
+      const link = new URL(signMediaUrl(ORIGIN, stored.frame as string));
+      link.host = "127.0.0.1:1";
+      return demoCreate(link.href);
+    },
+    expect: { status: 400, message: NOT_OURS },
+  },
+  {
+    name: "demo gateway: our link with a bad signature",
+    how: "this app's /api/media path for a stored id, signed for another id",
+    kind: "demo_gateway",
+    run: () => {
+      const other = new URL(signMediaUrl(ORIGIN, someId));
+      return demoCreate(`${ORIGIN}/api/media/${stored.frame}${other.search}`);
+    },
+    expect: { status: 400, message: NOT_OURS },
   },
   // ── the media route: ids that are paths, signatures that are not ────────────────────
   {
