@@ -147,6 +147,8 @@ export function guardedFetch(
           method,
           headers: Object.fromEntries(new Headers(init.headers)),
           lookup: guardedLookup(policy),
+          // A fresh connection each time: a pooled socket would skip the lookup (and the check).
+          agent: false,
           signal: init.signal ?? undefined,
         },
         (response) => {
