@@ -9,6 +9,7 @@ import { createGatewayClient, type GatewayClient } from "@/lib/gateway";
 export function gatewayFor(use: "submit" | "poll" | "copy" = "submit"): GatewayClient {
   const { baseUrl, apiKey } = gatewayConfig();
   const timeoutMs = env().VIDEO_API_TIMEOUT_MS;
+  const bodyStyle = env().GATEWAY_BODY_STYLE;
   if (use === "poll") {
     return createGatewayClient({
       baseUrl,
@@ -19,5 +20,5 @@ export function gatewayFor(use: "submit" | "poll" | "copy" = "submit"): GatewayC
       maxRetryAfterMs: 2_000,
     });
   }
-  return createGatewayClient({ baseUrl, apiKey, timeoutMs });
+  return createGatewayClient({ baseUrl, apiKey, timeoutMs, bodyStyle });
 }
