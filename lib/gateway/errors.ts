@@ -13,6 +13,7 @@
  * - `not_found:gateway`     404, or 400 `task_not_exist`: the gateway does not know this id.
  * - `bad_response:gateway`  a 2xx whose body is not the JSON we expect.
  * - `aborted:gateway`       the caller aborted (its own AbortSignal).
+ * - `prompt_required:gateway` 400 "prompt is required": this gateway build needs a prompt.
  */
 export const gatewayErrorCodes = [
   "unauthorized:gateway",
@@ -26,6 +27,7 @@ export const gatewayErrorCodes = [
   "not_found:gateway",
   "bad_response:gateway",
   "aborted:gateway",
+  "prompt_required:gateway",
 ] as const;
 export type GatewayErrorCode = (typeof gatewayErrorCodes)[number];
 

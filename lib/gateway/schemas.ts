@@ -16,6 +16,11 @@ export interface GatewayVideo {
   createdAt: Date;
   completedAt?: Date;
   error?: { code: string; message: string };
+  /**
+   * An `unknown` read whose error says the gateway's own refresh hit Throttling, a timeout or
+   * an internal error: a passing state of a task that is fine.
+   */
+  transient?: boolean;
 }
 
 const statusAliases: Record<string, GatewayStatus> = {
