@@ -13,7 +13,7 @@
  * - `not_found:gateway`     404, or 400 `task_not_exist`: the gateway does not know this id.
  * - `bad_response:gateway`  a 2xx whose body is not the JSON we expect.
  * - `aborted:gateway`       the caller aborted (its own AbortSignal).
- * - `prompt_required:gateway` 400 "prompt is required": this gateway build needs a prompt.
+ * - `prompt_required:gateway` 400 `prompt is required` (every new-api build): nothing was started.
  */
 export const gatewayErrorCodes = [
   "unauthorized:gateway",

@@ -17,10 +17,11 @@ export interface GatewayVideo {
   completedAt?: Date;
   error?: { code: string; message: string };
   /**
-   * An `unknown` read whose error says the gateway's own refresh hit Throttling, a timeout or
-   * an internal error: a passing state of a task that is fine.
+   * An `unknown` read whose error says the gateway's own refresh of the task failed for a
+   * passing reason (the provider throttled it, timed out, or erred internally): the task
+   * itself is fine, so this read never counts toward giving up on it.
    */
-  transient?: boolean;
+  transient?: true;
 }
 
 const statusAliases: Record<string, GatewayStatus> = {
