@@ -107,7 +107,13 @@ async function refuse(id: string, error: GatewayError): Promise<TaskError> {
     .where(eq(tasks.id, id));
   logEvent("task.refused", { taskId: id, code: error.code, status: error.status });
   if (!needsPrompt) return new TaskError("rejected", message);
-  await rememberGatewayFact("prompt_required");
+  // Best effort: failing to remember must not hide the sentence from the person who asked.
+  await rememberGatewayFact("prompt_required").catch((cause: unknown) =>
+    logEvent("gateway_fact.unsaved", {
+      name: "prompt_required",
+      error: cause instanceof Error ? cause.message : "unknown",
+    }),
+  );
   return new TaskError("prompt_required", message, "prompt");
 }
 
