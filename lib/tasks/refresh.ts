@@ -143,7 +143,8 @@ export async function refreshTask(
         errorMessage: "The gateway no longer knows this task. Try generating it again.",
       });
     }
-    // A passing problem: keep the state, tell the viewer, try again next interval.
+    // A passing problem: keep the state, tell the viewer, try again next interval. A streak of
+    // `unknown` (unknownSince) is left as it is: a read that failed says nothing either way.
     return update(id, {
       errorCode: error.code,
       errorMessage: "The gateway is not answering right now; we keep trying.",
