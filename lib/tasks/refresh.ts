@@ -120,7 +120,9 @@ export async function refreshTask(id: string, defer: Defer): Promise<TaskRow | u
 
   try {
     const video = await gatewayFor("poll").getVideo(claimed.gatewayId);
-    const changes = gatewayToRow(video, claimed);
+    const changes = gatewayToRow(video, claimed, {
+      unknownTimeoutMs: env().UNKNOWN_STATUS_TIMEOUT_MS,
+    });
     // The provider's own link: the fallback when the gateway's /content cuts a slow copy short.
     if (video.status === "completed" && video.resultUrl) changes.resultUrl = video.resultUrl;
     const next = await update(id, changes);
@@ -140,7 +142,8 @@ export async function refreshTask(id: string, defer: Defer): Promise<TaskRow | u
         errorMessage: "The gateway no longer knows this task. Try generating it again.",
       });
     }
-    // A passing problem: keep the state, tell the viewer, try again next interval.
+    // A passing problem: keep the state, tell the viewer, try again next interval. A streak of
+    // `unknown` (unknownSince) is left as it is: a read that failed says nothing either way.
     return update(id, {
       errorCode: error.code,
       errorMessage: "The gateway is not answering right now; we keep trying.",
