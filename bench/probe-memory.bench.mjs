@@ -3,30 +3,37 @@
 // to just under the cap (accepted, so each is parsed). Before the cap and the probe limiter,
 // six 31 MB indexes cost ~65 MB each.
 //
-// Needs the production build (`npm run build`) and ffmpeg. Run with `npm run bench probe` or
-// `node bench/probe-memory.bench.mjs`. Prints figures and PASS/MISS; never fails on a MISS.
+// Needs the production build (`npm run build`) and ffmpeg. The server runs on Postgres (a
+// fresh `wan_bench_probe` database on TEST_DATABASE_URL's server) when one answers, as
+// deployed: the embedded database holds hundreds of MB of slack that hides what a probe
+// costs. Run with `npm run bench probe` or `node bench/probe-memory.bench.mjs`. Prints
+// figures and PASS/MISS; never fails on a MISS.
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import postgres from "postgres";
 import { root, snapshotBuild } from "./shared.mjs";
 
 const MiB = 1024 * 1024;
 const PARALLEL = 6;
 const SAMPLE_MS = 25;
 /** Six refused 31 MB indexes, or six accepted 1.9 MB ones, should cost well under this. */
-const TARGET_GROWTH_MIB = 100;
+const TARGET_GROWTH_MIB = 50;
 const outDir = path.join(root, "bench", ".out");
 
 function log(line = "") {
   process.stdout.write(`${line}\n`);
 }
 
-/** A 3 s clip with its moov last (ffmpeg's default), its moov padded by `extra` bytes. */
-function bloatedClip(extra) {
-  const file = path.join(outDir, `moov-bloated-${extra}.mp4`);
+/**
+ * A 3 s clip with its moov last (ffmpeg's default), padded by a `free` box of `extra` bytes:
+ * inside its moov, or (`beside`) as a top-level box of its own, which no probe reads.
+ */
+function bloatedClip(extra, beside = false) {
+  const file = path.join(outDir, `moov-${beside ? "beside" : "bloated"}-${extra}.mp4`);
   if (existsSync(file)) return file;
   mkdirSync(outDir, { recursive: true });
   const plain = path.join(outDir, "moov-last-3s.mp4");
@@ -42,10 +49,29 @@ function bloatedClip(extra) {
   const free = Buffer.alloc(extra);
   free.writeUInt32BE(extra, 0);
   free.write("free", 4, "latin1");
-  const moov = Buffer.concat([bytes.subarray(at, at + size), free]);
-  moov.writeUInt32BE(size + extra, 0);
-  writeFileSync(file, Buffer.concat([bytes.subarray(0, at), moov, bytes.subarray(at + size)]));
+  const moov = Buffer.concat([bytes.subarray(at, at + size), ...(beside ? [] : [free])]);
+  moov.writeUInt32BE(moov.length, 0);
+  const tail = [moov, ...(beside ? [free] : []), bytes.subarray(at + size)];
+  writeFileSync(file, Buffer.concat([bytes.subarray(0, at), ...tail]));
   return file;
+}
+
+/** A fresh database for the server, or "" (embedded) when no Postgres answers. */
+async function freshDatabase() {
+  const server = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+  const admin = postgres(server, { max: 1, onnotice: () => {}, connect_timeout: 3 });
+  try {
+    await admin.unsafe("DROP DATABASE IF EXISTS wan_bench_probe WITH (FORCE)");
+    await admin.unsafe("CREATE DATABASE wan_bench_probe");
+    const url = new URL(server);
+    url.pathname = "/wan_bench_probe";
+    return url.toString();
+  } catch (error) {
+    log(`no Postgres (${error.message}): embedded database, growth figures understated`);
+    return "";
+  } finally {
+    await admin.end();
+  }
 }
 
 function freePort() {
@@ -121,9 +147,12 @@ async function main() {
   const dataDir = path.join(work, "data");
   await snapshotBuild(work);
   const cases = [
+    // The same upload work without a big index: what six 31 MB uploads cost by themselves.
+    { name: "control: 31 MB free box beside a 3 KB moov", file: bloatedClip(31 * MiB, true) },
     { name: "moov ~31 MB", file: bloatedClip(31 * MiB) },
     { name: "moov ~1.9 MB", file: bloatedClip(Math.round(1.9 * MiB)) },
   ];
+  const databaseUrl = await freshDatabase();
   const port = await freePort();
   const next = spawn(
     path.join(root, "node_modules", ".bin", "next"),
@@ -136,8 +165,9 @@ async function main() {
         NEXT_TELEMETRY_DISABLED: "1",
         DATA_DIR: dataDir,
         ...Object.fromEntries(
-          ["VIDEO_API_KEY", "VIDEO_API_BASE_URL", "DATABASE_URL", "S3_BUCKET"].map((n) => [n, ""]),
+          ["VIDEO_API_KEY", "VIDEO_API_BASE_URL", "S3_BUCKET"].map((name) => [name, ""]),
         ),
+        DATABASE_URL: databaseUrl,
       },
       stdio: ["ignore", "pipe", "pipe"],
     },
@@ -161,7 +191,8 @@ async function main() {
     const warm = await post(port, path.join(root, "e2e", "media", "clip.mp4"));
     if (warm.status !== 201) throw new Error(`warm-up answered ${warm.status}: ${warm.body}`);
 
-    log(`${PARALLEL} parallel first-clip uploads (load average ${os.loadavg()[0].toFixed(1)})`);
+    const database = databaseUrl ? "Postgres" : "embedded database";
+    log(`${PARALLEL} parallel first-clip uploads, ${database}, load ${os.loadavg()[0].toFixed(1)}`);
     log("| file | answers | RSS before | peak | growth | per upload |");
     log("| --- | --- | --- | --- | --- | --- |");
     const growths = [];
@@ -176,10 +207,12 @@ async function main() {
       const refused = results.find((result) => result.status !== 201);
       if (refused) log(`  ${refused.status}: ${JSON.parse(refused.body).error?.message}`);
     }
-    const worst = Math.max(...growths);
+    // The control runs first and absorbs the first big uploads' one-time growth; the cases
+    // after it show what a bloated index adds.
+    const worst = Math.max(...growths.slice(1));
     log("");
     log(
-      `${worst < TARGET_GROWTH_MIB ? "PASS" : "MISS"} worst growth ${worst.toFixed(1)} MiB (target < ${TARGET_GROWTH_MIB} MiB)`,
+      `${worst < TARGET_GROWTH_MIB ? "PASS" : "MISS"} worst growth with a bloated index ${worst.toFixed(1)} MiB (target < ${TARGET_GROWTH_MIB} MiB)`,
     );
   } catch (error) {
     log(`probe memory bench failed: ${error.message}`);
