@@ -27,9 +27,10 @@ const IMAGE_HEAD_BYTES = 512 * 1024;
  * and its sample table turns into objects. Clips made with ffmpeg (H.264 + AAC, measured
  * with `-movflags +faststart` and without: the same size) have a moov of 2.4 KB (320×240,
  * 8 fps, 3 s), 9.8 KB (10 s at 30 fps, 1280×720 and 4096×2160 alike) and 13 KB (10 s at
- * 1920×1080, 60 fps): it grows with the number of frames, not with their size. Phones add
- * tens of KB of metadata. 2 MB leaves two orders of magnitude of room, and keeps one probe
- * to a few MB where a 31 MB index used to cost ~65 MB.
+ * 1920×1080, 60 fps): it grows with the number of frames, not with their size. Phones and
+ * editors add some metadata on top. 2 MB leaves two orders of magnitude of room, and a probe
+ * reads a few MB where a 31 MB index used to cost ~65 MB. (mp4box still makes an object per
+ * sample: a 2 MB index listing 500,000 samples takes ~80 MB of heap, hence PROBES_AT_ONCE.)
  */
 export const MAX_MOOV_BYTES = 2 * 1024 * 1024;
 /** Probes at once: each may hold a moov (above) or a large image header in memory. */
@@ -302,9 +303,4 @@ export function probeStored(
     if (category === "audio") return probeAudio(storage, key, kind, mime, size);
     return probeVideo(storage, key, kind, size);
   });
-}
-
-/** Probes running and waiting now. */
-export function probeLoad() {
-  return probes.load;
 }
