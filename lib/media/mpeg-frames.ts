@@ -172,7 +172,8 @@ export async function measureMpegAudio(
       offset += next > 0 ? next : Math.max(1, bytes.length);
       continue;
     }
-    if (offset + header.length > size) break; // the last frame was cut short
+    // The last frame was cut short (or the stream ended before `size`).
+    if (offset + header.length > size || bytes.length < header.length) break;
     stream ??= header;
     inSync = true;
     if (!(first && isInfoFrame(bytes.subarray(0, header.length), header))) {
