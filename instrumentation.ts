@@ -2,6 +2,9 @@
 export async function register() {
   // The sweeper uses Node APIs and the database: only in the Node.js runtime, never in edge.
   if (process.env.NEXT_RUNTIME === "nodejs") {
+    // Before the first request: stored media keep their Content-Length on the wire.
+    const { keepContentLength } = await import("@/lib/http/content-length");
+    keepContentLength();
     const { startSweeper } = await import("@/lib/tasks/sweeper");
     startSweeper();
   }

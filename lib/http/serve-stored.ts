@@ -2,6 +2,7 @@ import "server-only";
 import { Readable } from "node:stream";
 import { getStorage, isDirectStorage } from "@/lib/storage";
 import { parseRangeHeader } from "@/lib/storage/range";
+import { setKnownLength } from "./content-length";
 
 /** Presigned GETs handed to the browser live this long (S3 storage). */
 const REDIRECT_URL_SECONDS = 3600;
@@ -49,7 +50,9 @@ export async function serveStored(
     "Content-Security-Policy": "default-src 'none'; sandbox",
     "Content-Disposition": options.contentDisposition ?? "inline",
     "Accept-Ranges": "bytes",
-    "Cache-Control": options.cacheControl,
+    // Stored media are compressed already (or tiny), and a compressed answer loses its
+    // Content-Length and byte ranges: no compression layer (ours or a proxy's) may touch them.
+    "Cache-Control": `${options.cacheControl}, no-transform`,
     ETag: options.etag,
   });
 
@@ -61,12 +64,12 @@ export async function serveStored(
       : parseRangeHeader(request.headers.get("range"), size);
   if (range === "unsatisfiable") {
     headers.set("Content-Range", `bytes */${size}`);
-    headers.set("Content-Length", "0");
+    setKnownLength(headers, 0);
     return new Response(null, { status: 416, headers });
   }
   const status = range ? 206 : 200;
   if (range) headers.set("Content-Range", `bytes ${range.start}-${range.end}/${size}`);
-  headers.set("Content-Length", String(range ? range.end - range.start + 1 : size));
+  setKnownLength(headers, range ? range.end - range.start + 1 : size);
   if (!options.withBody) return new Response(null, { status, headers });
 
   const object = await storage.get(options.key, range ?? undefined);

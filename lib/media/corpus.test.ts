@@ -12,6 +12,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET } from "@/app/api/media/[id]/route";
 import { POST } from "@/app/api/uploads/route";
@@ -28,6 +29,7 @@ import {
   type VideoRequest,
   videoRequestSchema,
 } from "@/lib/video-request";
+import { proxy } from "@/proxy";
 import { filesUnder, fixture, makePng, wavHeader, withFreshDataDir } from "./test-media.mock";
 
 const dataDir = withFreshDataDir("wan-corpus-");
@@ -68,6 +70,22 @@ const clip = (name: string, w: number, h: number, seconds: number, extra: string
     "+faststart",
     ...extra,
   ]);
+
+/**
+ * `bytes` (an MP4 whose moov comes last, as ffmpeg writes it without faststart) with a `free`
+ * box of `extra` bytes added inside its moov: still a playable file, with a bloated index.
+ */
+function withBloatedMoov(bytes: Buffer, extra: number): Buffer {
+  let at = 0;
+  while (bytes.toString("latin1", at + 4, at + 8) !== "moov") at += bytes.readUInt32BE(at);
+  const size = bytes.readUInt32BE(at);
+  const free = Buffer.alloc(extra);
+  free.writeUInt32BE(extra, 0);
+  free.write("free", 4, "latin1");
+  const moov = Buffer.concat([bytes.subarray(at, at + size), free]);
+  moov.writeUInt32BE(size + extra, 0);
+  return Buffer.concat([bytes.subarray(0, at), moov, bytes.subarray(at + size)]);
+}
 
 function cut(bytes: Buffer, keep: number): Buffer {
   return Buffer.from(bytes.subarray(0, Math.floor(bytes.length * keep)));
@@ -226,6 +244,16 @@ async function getMedia(id: string, query?: string): Promise<Outcome & { type: s
   };
 }
 
+/**
+ * An address as the server receives it, through proxy.ts (which runs before Next matches a
+ * route: where a broken %-escape used to become a 500).
+ */
+async function getPath(pathname: string): Promise<Outcome> {
+  const response = await proxy(new NextRequest(`${ORIGIN}${pathname}`));
+  const json = await response.json();
+  return { status: response.status, message: json.error?.message ?? json.message ?? "" };
+}
+
 const someId = "5b0f3a3e-8c3d-4d7a-9f1e-2a6b7c8d9e0f";
 const clipFixture = () => fixture("clip.mp4");
 
@@ -364,11 +392,46 @@ const corpus: Row[] = [
     expect: { status: 422, message: /^First clip: this video is damaged or cut short/ },
   },
   {
+    name: "MP4 with an oversized index",
+    how: "a 3 s clip (moov last) whose moov box carries 2.5 MB of padding",
+    kind: "first_clip",
+    file: () =>
+      withBloatedMoov(
+        ffmpeg("moov-last.mp4", [
+          ...lavfi("testsrc2=size=320x240:rate=8:duration=3"),
+          "-c:v",
+          "libx264",
+          "-preset",
+          "ultrafast",
+          "-pix_fmt",
+          "yuv420p",
+        ]),
+        2.5 * MB,
+      ),
+    // Players read such a file fine: only the server bounds what it holds in memory.
+    serverOnly: true,
+    expect: {
+      status: 422,
+      message:
+        /^First clip: this video's index \(its moov box\) is larger than 2 MB, far more than a 2–10 s clip needs\. Export it again without extra metadata\.$/,
+    },
+  },
+  {
     name: "truncated WAV",
     how: "a 3 s WAV cut to 40% (its header still says 3 s): it plays 1.2 s",
     kind: "driving_audio",
     file: () => cut(tone("whole.wav", 3), 0.4),
     expect: { status: 422, message: /^Driving audio is 1\.1 s long; use 2–30 s\.$/ },
+  },
+  {
+    name: "truncated MP3",
+    how: "the first 20% of a 3.1 s MP3 (its Info header still says 3.1 s): 15 frames, 0.54 s",
+    kind: "driving_audio",
+    file: () => cut(fixture("voice.mp3"), 0.2),
+    // Decoders (ffprobe here, browsers too) take the Info header's length: only the server
+    // counts the frames that arrived.
+    serverOnly: true,
+    expect: { status: 422, message: /^Driving audio is 0\.5 s long; use 2–30 s\.$/ },
   },
   {
     name: "audio-only MP4 as a clip",
@@ -607,6 +670,20 @@ const corpus: Row[] = [
     kind: "media",
     run: () => getMedia("../../etc/passwd", "/api/media/..%2F..%2Fetc%2Fpasswd?exp=1&sig=x"),
     expect: { status: 404, message: /^No such media\.$/ },
+  },
+  {
+    name: "broken %-escape in a media path",
+    how: "GET /api/media/%E0%A4%A (a UTF-8 sequence cut short)",
+    kind: "media",
+    run: () => getPath("/api/media/%E0%A4%A?exp=1&sig=x"),
+    expect: { status: 400, message: /^This address is broken \(a %-escape in it is not valid\)/ },
+  },
+  {
+    name: "broken %-escape in a task path",
+    how: "GET /api/tasks/%E0%A4%A/video",
+    kind: "media",
+    run: () => getPath("/api/tasks/%E0%A4%A/video"),
+    expect: { status: 400, message: /^This address is broken \(a %-escape in it is not valid\)/ },
   },
   {
     name: "dot-dot id",

@@ -250,6 +250,21 @@ export function damagedProblem(kind: MediaKind): MediaProblem {
   };
 }
 
+/**
+ * A video whose index (the moov box: where every frame lies) is larger than the probe reads.
+ * Only an unusual export makes one for a short clip (metadata or thumbnails packed in, or a
+ * damaged index), and exporting again fixes it.
+ */
+export function moovTooLargeProblem(kind: MediaKind, maxBytes: number): MediaProblem {
+  const { minSeconds = 0, maxSeconds } = mediaLimits[kind];
+  const clip = maxSeconds ? `a ${minSeconds}–${maxSeconds} s clip` : "a short clip";
+  return {
+    code: "index_too_large",
+    status: 422,
+    message: `${mediaKindLabels[kind]}: this video's index (its moov box) is larger than ${formatMegabytes(maxBytes)}, far more than ${clip} needs. Export it again without extra metadata.`,
+  };
+}
+
 /** Ratios people name; anything else is shown as "1.85:1". */
 const namedRatios: readonly [number, number][] = [
   [1, 1],

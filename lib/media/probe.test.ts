@@ -3,10 +3,11 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Storage } from "@/lib/storage";
 import { LocalStorage } from "@/lib/storage/local";
 import { type MediaKind, mediaLimits } from "@/lib/video-request";
 import { MediaRejectedError } from "./errors";
-import { probeStored, sniffType } from "./probe";
+import { MAX_MOOV_BYTES, probeStored, sniffType } from "./probe";
 import { chunked, fixture } from "./test-media.mock";
 
 function has(tool: string): boolean {
@@ -55,6 +56,55 @@ describe("probeStored on the shared fixtures", () => {
   it("reports an RGBA PNG's alpha", async () => {
     const { probe: result } = await probe("first_frame", fixture("transparent.png"));
     expect(result).toEqual({ width: 480, height: 640, hasAlpha: true });
+  });
+});
+
+describe("probeStored measures what arrived and bounds its memory", () => {
+  it("gives a cut-short MP3 the length of its frames, not its Info header's", async () => {
+    const voice = fixture("voice.mp3");
+    const whole = await probe("driving_audio", voice);
+    expect(whole.probe.durationSeconds).toBeCloseTo(3.1, 1);
+    const fifth = await probe("driving_audio", voice.subarray(0, Math.floor(voice.length / 5)));
+    expect(fifth.probe).toEqual({ durationSeconds: 0.54 });
+  });
+
+  it("refuses an MP4 whose moov box is over the cap, before reading it", async () => {
+    // An ftyp, then a moov header claiming just over the cap (its body is never read).
+    const ftyp = fixture("clip.mp4").subarray(0, fixture("clip.mp4").readUInt32BE(0));
+    const moov = Buffer.alloc(MAX_MOOV_BYTES + 8);
+    moov.writeUInt32BE(moov.length, 0);
+    moov.write("moov", 4, "latin1");
+    const error = await probe("first_clip", Buffer.concat([ftyp, moov])).catch((e) => e);
+    expect(error).toBeInstanceOf(MediaRejectedError);
+    expect(error.code).toBe("index_too_large");
+    expect(error.message).toMatch(/^First clip: this video's index \(its moov box\) is larger/);
+  });
+
+  it("runs at most two probes at once; the others wait their turn", async () => {
+    const jpeg = fixture("landscape.jpg");
+    const keys = await Promise.all(
+      Array.from({ length: 6 }, async (_, index) => {
+        const key = `media/limit${index}`;
+        await storage.put(key, chunked(jpeg));
+        return key;
+      }),
+    );
+    // A JPEG probe reads its head once: reads in flight = probes running.
+    let reading = 0;
+    let most = 0;
+    const slow: Storage = Object.create(storage);
+    slow.get = async (key, range) => {
+      reading += 1;
+      most = Math.max(most, reading);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      reading -= 1;
+      return storage.get(key, range);
+    };
+    const results = await Promise.all(
+      keys.map((key) => probeStored(slow, key, "first_frame", "image", "image/jpeg", jpeg.length)),
+    );
+    expect(results).toEqual(keys.map(() => ({ width: 1280, height: 720 })));
+    expect(most).toBe(2);
   });
 });
 

@@ -7,7 +7,9 @@ import type { MediaProbe } from "@/lib/db/schema";
 import type { Storage } from "@/lib/storage";
 import { type MediaCategory, type MediaKind, mediaKindLabels } from "@/lib/video-request";
 import { MediaRejectedError } from "./errors";
-import { normaliseMime } from "./limits";
+import { createLimiter } from "./limiter";
+import { moovTooLargeProblem, normaliseMime } from "./limits";
+import { measureMpegAudio } from "./mpeg-frames";
 
 /**
  * Reads what the limits need (dimensions, transparency, duration) from STORED bytes, through
@@ -20,8 +22,20 @@ export const SNIFF_BYTES = 4100;
 
 /** Enough for nearly every image header (JPEG EXIF/ICC included) in one read. */
 const IMAGE_HEAD_BYTES = 512 * 1024;
-/** A moov box (the index of an MP4) beyond this is not a 2–10 s clip. */
-const MAX_MOOV_BYTES = 32 * 1024 * 1024;
+/**
+ * The largest moov box (an MP4's index) we read: it is held in memory, twice while parsed,
+ * and its sample table turns into objects. Clips made with ffmpeg (H.264 + AAC, measured
+ * with `-movflags +faststart` and without: the same size) have a moov of 2.4 KB (320×240,
+ * 8 fps, 3 s), 9.8 KB (10 s at 30 fps, 1280×720 and 4096×2160 alike) and 13 KB (10 s at
+ * 1920×1080, 60 fps): it grows with the number of frames, not with their size. Phones and
+ * editors add some metadata on top. 2 MB leaves two orders of magnitude of room, and a probe
+ * reads a few MB where a 31 MB index used to cost ~65 MB. (mp4box still makes an object per
+ * sample: a 2 MB index listing 500,000 samples takes ~80 MB of heap, hence PROBES_AT_ONCE.)
+ */
+export const MAX_MOOV_BYTES = 2 * 1024 * 1024;
+/** Probes at once: each may hold a moov (above) or a large image header in memory. */
+const PROBES_AT_ONCE = 2;
+const probes = createLimiter(PROBES_AT_ONCE);
 const MAX_BOXES = 10_000;
 
 // mp4box logs every oddity of a file at "info"; only errors (which go to onError) matter here.
@@ -107,6 +121,29 @@ async function probeImage(
   return probe;
 }
 
+/**
+ * MP3 (and MP1/MP2): the frames that arrived, counted. music-metadata would trust an
+ * encoder's Xing/Info header, which states the whole file's length even when the upload
+ * holds a fifth of it.
+ */
+async function probeMpegAudio(
+  storage: Storage,
+  key: string,
+  kind: MediaKind,
+  size: number,
+): Promise<MediaProbe> {
+  const object = await storage.get(key);
+  if (!object) throw new Error(`Stored object ${key} disappeared while probing.`);
+  try {
+    const measured = await measureMpegAudio(object.body, size);
+    if (!measured)
+      throw unreadable(kind, "this audio file is damaged or cut short; export it again.");
+    return { durationSeconds: Math.round(measured.seconds * 1000) / 1000 };
+  } finally {
+    object.body.destroy();
+  }
+}
+
 async function probeAudio(
   storage: Storage,
   key: string,
@@ -114,10 +151,11 @@ async function probeAudio(
   mime: string,
   size: number,
 ): Promise<MediaProbe> {
+  if (normaliseMime(mime) === "audio/mpeg") return probeMpegAudio(storage, key, kind, size);
   const object = await storage.get(key);
   if (!object) throw new Error(`Stored object ${key} disappeared while probing.`);
   try {
-    // duration: true scans an MP3 without a Xing/VBRI header frame by frame (streamed).
+    // WAV: music-metadata reads the length from the data chunk that arrived.
     const metadata = await parseStream(
       object.body,
       { mimeType: mime, size },
@@ -200,11 +238,19 @@ async function probeVideo(
 ): Promise<MediaProbe> {
   let movie: Movie;
   let file: ReturnType<typeof createFile>;
+  let boxes: TopBox[];
   try {
-    const boxes = await topLevelBoxes(storage, key, size);
+    boxes = await topLevelBoxes(storage, key, size);
+  } catch {
+    throw unreadable(kind, "this video is damaged or cut short; export it again.");
+  }
+  const moov = boxes.find((box) => box.type === "moov");
+  if (moov && moov.size > MAX_MOOV_BYTES) {
+    throw new MediaRejectedError(moovTooLargeProblem(kind, MAX_MOOV_BYTES));
+  }
+  try {
     const ftyp = boxes.find((box) => box.type === "ftyp");
-    const moov = boxes.find((box) => box.type === "moov");
-    if (!ftyp || !moov || moov.size > MAX_MOOV_BYTES) throw new Error("no usable moov");
+    if (!ftyp || !moov) throw new Error("no usable moov");
     // Only the index is parsed; the sample data (mdat) is never read into memory.
     const parts = [ftyp, moov].map((box) =>
       readRange(storage, key, box.start, box.start + box.size - 1),
@@ -240,8 +286,11 @@ async function probeVideo(
   return { durationSeconds: Math.round(seconds * 1000) / 1000, width, height };
 }
 
-/** Probes the stored object `key` (already sniffed as `mime`, an accepted type for `kind`). */
-export async function probeStored(
+/**
+ * Probes the stored object `key` (already sniffed as `mime`, an accepted type for `kind`).
+ * At most PROBES_AT_ONCE run together; the others wait (their files are already stored).
+ */
+export function probeStored(
   storage: Storage,
   key: string,
   kind: MediaKind,
@@ -249,7 +298,9 @@ export async function probeStored(
   mime: string,
   size: number,
 ): Promise<MediaProbe> {
-  if (category === "image") return probeImage(storage, key, kind, mime, size);
-  if (category === "audio") return probeAudio(storage, key, kind, mime, size);
-  return probeVideo(storage, key, kind, size);
+  return probes.run(() => {
+    if (category === "image") return probeImage(storage, key, kind, mime, size);
+    if (category === "audio") return probeAudio(storage, key, kind, mime, size);
+    return probeVideo(storage, key, kind, size);
+  });
 }

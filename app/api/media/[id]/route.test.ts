@@ -45,7 +45,7 @@ describe("GET /api/media/[id]", () => {
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
     expect(response.headers.get("accept-ranges")).toBe("bytes");
     expect(response.headers.get("content-length")).toBe(String(clipBytes.length));
-    expect(response.headers.get("cache-control")).toMatch(/^private, max-age=\d+$/);
+    expect(response.headers.get("cache-control")).toMatch(/^private, max-age=\d+, no-transform$/);
     expect((await bytesOf(response)).equals(clipBytes)).toBe(true);
   });
 

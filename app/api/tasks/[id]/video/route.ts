@@ -1,4 +1,5 @@
 import { withUser } from "@/lib/auth/route";
+import { setKnownLength } from "@/lib/http/content-length";
 import { serveStored } from "@/lib/http/serve-stored";
 import { getTaskRow } from "@/lib/tasks";
 import { downloadName } from "@/lib/tasks/download-name";
@@ -11,13 +12,7 @@ export const dynamic = "force-dynamic";
 type Context = { params: Promise<{ id: string }> };
 
 const ID = /^[A-Za-z0-9_-]{6,64}$/;
-const PASSED_HEADERS = [
-  "content-length",
-  "content-range",
-  "accept-ranges",
-  "etag",
-  "last-modified",
-];
+const PASSED_HEADERS = ["content-range", "accept-ranges", "etag", "last-modified"];
 
 function missing(message: string, status = 404) {
   return Response.json(
@@ -64,11 +59,17 @@ async function serve(request: Request, { params }: Context, withBody: boolean) {
       "Content-Type": "video/mp4",
       "Content-Disposition": disposition,
       "X-Content-Type-Options": "nosniff",
-      "Cache-Control": "private, no-store",
+      "Cache-Control": "private, no-store, no-transform",
     });
     for (const header of PASSED_HEADERS) {
       const value = upstream.headers.get(header);
       if (value) headers.set(header, value);
+    }
+    // fetch decodes a gzip/br body but keeps the encoded length: pass a length on only when
+    // the bytes arrive as they were sent.
+    const length = upstream.headers.get("content-length");
+    if (length && /^\d+$/.test(length) && !upstream.headers.has("content-encoding")) {
+      setKnownLength(headers, Number(length));
     }
     if (!withBody) {
       await upstream.body?.cancel();
