@@ -6,8 +6,9 @@ import { contentError } from "./replies";
 import { dbDemoStore } from "./store";
 
 /**
- * The demo gateway as the app mounts it (app/api/demo-gateway/v1/videos/…): tasks in the
- * app's database (`demo_videos`), DEMO_STEP_MS per stage, DEMO_GATEWAY_KEY as its key.
+ * The demo gateway as the app mounts it (app/api/demo-gateway/v1/videos/…, and its key-free
+ * result links at app/api/demo-gateway/files/…): tasks in the app's database (`demo_videos`),
+ * DEMO_STEP_MS per stage, DEMO_GATEWAY_KEY as its key, DEMO_GATEWAY_DIALECT as its dialect.
  *
  * With a real VIDEO_API_KEY set it answers 404: a deployment that pays for the real model has
  * no use for a public endpoint that downloads any URL it is given. Without a key it stays up,
@@ -26,6 +27,7 @@ function gateway(): DemoGateway {
     apiKey: env().DEMO_GATEWAY_KEY,
     stepMs: env().DEMO_STEP_MS,
     linkTtlMs: env().DEMO_CONTENT_TTL_MS,
+    dialect: env().DEMO_GATEWAY_DIALECT,
   });
   return instance;
 }
@@ -43,4 +45,5 @@ export const demoGateway: DemoGateway = {
     mounted() ? gateway().retrieve(request, id) : Promise.resolve(notMounted()),
   content: (request, id) =>
     mounted() ? gateway().content(request, id) : Promise.resolve(notMounted()),
+  file: (request, id) => (mounted() ? gateway().file(request, id) : Promise.resolve(notMounted())),
 };
