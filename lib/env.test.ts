@@ -88,3 +88,12 @@ describe("settings: sign-in", () => {
     expect(refusal({ ...SIGN_IN, AUTH_SECRET: "short" })).toContain("AUTH_SECRET");
   });
 });
+
+describe("settings: the gateway's create body", () => {
+  it("sends both forms unless told otherwise, and refuses a style it does not know", () => {
+    expect(parseEnv({}).GATEWAY_BODY_STYLE).toBe("both");
+    expect(parseEnv({ GATEWAY_BODY_STYLE: "" }).GATEWAY_BODY_STYLE).toBe("both");
+    expect(parseEnv({ GATEWAY_BODY_STYLE: "metadata" }).GATEWAY_BODY_STYLE).toBe("metadata");
+    expect(refusal({ GATEWAY_BODY_STYLE: "nested" })).toContain("GATEWAY_BODY_STYLE");
+  });
+});

@@ -70,6 +70,15 @@ const envSchema = z.object({
     .min(1000)
     .default(60 * 60 * 1000),
   VIDEO_API_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /**
+   * Where the create body carries media and options: `both` (top-level as documented, and in
+   * `metadata` for mainline new-api builds, which drop unknown top-level fields), `top` or
+   * `metadata`, for a gateway build that refuses one of the two forms.
+   */
+  GATEWAY_BODY_STYLE: z.preprocess(
+    emptyAsUndefined,
+    z.enum(["both", "top", "metadata"]).default("both"),
+  ),
   /** The port `next start` listens on; the in-process sweeper calls the demo gateway there. */
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** How often this process looks for tasks nobody is watching; 0 turns the sweeper off

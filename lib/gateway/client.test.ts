@@ -8,6 +8,7 @@ import {
   describeFailure,
   GatewayError,
   type GatewayErrorCode,
+  styleCreateBody,
 } from "@/lib/gateway";
 
 // Real HTTP on 127.0.0.1: the client's fetch, timeouts, redirects and retries all run for real.
@@ -103,20 +104,88 @@ async function failure(promise: Promise<unknown>): Promise<GatewayError> {
 }
 
 describe("buildCreateBody", () => {
-  it("sends the model, seconds as an integer string, the size and the media", () => {
+  const media = [
+    { type: "first_frame", url: "https://media.example/a.png" },
+    { type: "driving_audio", url: "https://media.example/a.mp3" },
+  ];
+
+  it("sends the media top-level and in metadata.input, seconds as a string, the size", () => {
     expect(body).toEqual({
       model: "wan2.7-i2v",
-      media: [
-        { type: "first_frame", url: "https://media.example/a.png" },
-        { type: "driving_audio", url: "https://media.example/a.mp3" },
-      ],
+      media,
       seconds: "5",
       size: "1080P",
       prompt: "waves",
+      metadata: { input: { media } },
     });
     const bare = buildCreateBody({ seconds: 2, size: "720P", prompt: "  " }, []);
-    expect(bare).toEqual({ model: "wan2.7-i2v", media: [], seconds: "2", size: "720P" });
+    expect(bare).toEqual({
+      model: "wan2.7-i2v",
+      media: [],
+      seconds: "2",
+      size: "720P",
+      metadata: { input: { media: [] } },
+    });
     expect(() => buildCreateBody({ seconds: 2.5, size: "720P" }, [])).toThrow(RangeError);
+  });
+
+  it("puts the optional settings in both places, with the documented types, only when set", () => {
+    const full = buildCreateBody(
+      {
+        seconds: 5,
+        size: "720P",
+        prompt: "waves",
+        negativePrompt: " blur ",
+        seed: 0,
+        promptExtend: false,
+        watermark: true,
+      },
+      [media[0]] as never,
+    );
+    expect(full).toMatchObject({
+      negative_prompt: "blur",
+      seed: 0,
+      prompt_extend: false,
+      watermark: true,
+      metadata: {
+        input: { media: [media[0]], negative_prompt: "blur" },
+        parameters: { seed: 0, prompt_extend: false, watermark: true },
+      },
+    });
+    const some = buildCreateBody({ seconds: 5, size: "720P", seed: 2_147_483_647 }, []);
+    expect(some.metadata?.parameters).toEqual({ seed: 2_147_483_647 });
+    expect(Object.keys(some)).not.toContain("watermark");
+    expect(Object.keys(some)).not.toContain("negative_prompt");
+    for (const seed of [-1, 2 ** 31, 1.5]) {
+      expect(() => buildCreateBody({ seconds: 5, size: "720P", seed }, [])).toThrow(RangeError);
+    }
+  });
+
+  it("narrows to one form for a gateway build that reads only that one", () => {
+    const full = buildCreateBody(
+      { seconds: 5, size: "720P", prompt: "p", negativePrompt: "n", seed: 7 },
+      [media[0]] as never,
+    );
+    expect(styleCreateBody(full, "both")).toEqual(full);
+    expect(styleCreateBody(full, "top")).toEqual({
+      model: "wan2.7-i2v",
+      seconds: "5",
+      size: "720P",
+      prompt: "p",
+      media: [media[0]],
+      negative_prompt: "n",
+      seed: 7,
+    });
+    expect(styleCreateBody(full, "metadata")).toEqual({
+      model: "wan2.7-i2v",
+      seconds: "5",
+      size: "720P",
+      prompt: "p",
+      metadata: {
+        input: { media: [media[0]], negative_prompt: "n" },
+        parameters: { seed: 7 },
+      },
+    });
   });
 });
 
@@ -141,6 +210,18 @@ describe("createVideo", () => {
     const sent = JSON.parse(request.body);
     expect(sent).toEqual(body);
     expect(typeof sent.seconds).toBe("string");
+  });
+
+  it.each([
+    ["top", ["media"], ["metadata"]],
+    ["metadata", ["metadata"], ["media"]],
+  ] as const)("with bodyStyle %s, sends only that form", async (bodyStyle, sent, absent) => {
+    const server = await serve((_req, res) => json(res, 200, queued));
+    await client(server.url, { bodyStyle }).createVideo(body);
+    const wire = JSON.parse(server.seen[0].body);
+    for (const key of sent) expect(wire).toHaveProperty(key);
+    for (const key of absent) expect(wire).not.toHaveProperty(key);
+    expect(wire.seconds).toBe("5");
   });
 
   it("accepts task_id alone and maps another channel's status", async () => {
@@ -243,7 +324,8 @@ describe("createVideo", () => {
       reply: { error: { message: "no channel", type: "new_api_error", code: "model_not_found" } },
       code: "unavailable:gateway",
       upstreamCode: "model_not_found",
-      outcomeUnknown: true,
+      // new-api found no channel for the model: nothing reached the provider.
+      outcomeUnknown: false,
       user: /unavailable/,
     },
     {
@@ -582,8 +664,9 @@ describe("downloadVideoContent", () => {
     expect(server.seen[1].headers.authorization).toBe(`Bearer ${KEY}`);
   });
 
-  it("follows a redirect to another host without the Authorization header", async () => {
-    const storage = await serve(mp4, "localhost");
+  it("follows a redirect to another origin without the Authorization header", async () => {
+    // The gateway's own scheme and host (another port): plain http is allowed there.
+    const storage = await serve(mp4);
     const gateway = await serve((_req, res) => {
       res.writeHead(302, { Location: `${storage.url}/bucket/v.mp4?sig=abc` });
       res.end();
@@ -598,6 +681,28 @@ describe("downloadVideoContent", () => {
     expect(storage.seen[0].url).toBe("/bucket/v.mp4?sig=abc");
     expect(storage.seen[0].headers.authorization).toBeUndefined();
     expect(storage.seen[0].headers.range).toBe("bytes=0-");
+  });
+
+  it.each([
+    ["plain http to another host", (port: number) => `http://localhost:${port}/v.mp4`],
+    ["the cloud metadata address", () => "https://169.254.169.254/latest/meta-data/"],
+    ["a private address", () => "https://10.1.2.3/v.mp4"],
+    ["an IPv4-mapped private address", () => "https://[::ffff:192.168.0.9]/v.mp4"],
+    ["a link-local IPv6 address", () => "https://[fe80::1]/v.mp4"],
+    ["a non-http scheme", () => "file:///etc/passwd"],
+  ])("refuses a redirect to %s, connecting to nothing", async (_name, target) => {
+    const elsewhere = await serve(mp4);
+    const gateway = await serve((_req, res) => {
+      res.writeHead(302, { Location: target(elsewhere.port) });
+      res.end();
+    });
+    const error = await failure(client(gateway.url).downloadVideoContent("task_1"));
+    expect(error.code).toBe("bad_response:gateway");
+    expect(error.message).toMatch(/redirect refused/);
+    expect(error.outcomeUnknown).toBe(false);
+    expect(elsewhere.seen).toHaveLength(0);
+    // A refusal is not a passing fault: not retried.
+    expect(gateway.seen).toHaveLength(1);
   });
 
   it("keeps the Authorization header on a same-host redirect", async () => {

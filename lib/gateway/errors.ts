@@ -3,7 +3,9 @@
  *
  * Codes (`<what>:gateway`, as ChatSDKError spells them):
  * - `unauthorized:gateway`  401/403: the key is missing, wrong or not allowed this model.
- * - `quota:gateway`         402, or any `insufficient_quota`-style code: the account is out of credit.
+ * - `quota:gateway`         402, any `insufficient_quota`-style code (new-api: 403
+ *                           `insufficient_user_quota` / `pre_consume_token_quota_failed`), or a
+ *                           401 for a key whose own limit is used up.
  * - `rate_limited:gateway`  429: too many requests; `retryAfterMs` when the gateway said so.
  * - `unavailable:gateway`   5xx (including HTML 502 pages from a proxy in front of it).
  * - `timeout:gateway`       no answer within `timeoutMs`.
@@ -13,6 +15,7 @@
  * - `not_found:gateway`     404, or 400 `task_not_exist`: the gateway does not know this id.
  * - `bad_response:gateway`  a 2xx whose body is not the JSON we expect.
  * - `aborted:gateway`       the caller aborted (its own AbortSignal).
+ * - `prompt_required:gateway` 400 `prompt is required` (every new-api build): nothing was started.
  */
 export const gatewayErrorCodes = [
   "unauthorized:gateway",
@@ -26,6 +29,7 @@ export const gatewayErrorCodes = [
   "not_found:gateway",
   "bad_response:gateway",
   "aborted:gateway",
+  "prompt_required:gateway",
 ] as const;
 export type GatewayErrorCode = (typeof gatewayErrorCodes)[number];
 
@@ -60,7 +64,7 @@ export class GatewayError extends Error {
     this.upstreamCode = init.upstreamCode;
     this.retryAfterMs = init.retryAfterMs;
     this.outcomeUnknown = init.outcomeUnknown ?? false;
-    this.userMessage = describeFailure(init.code, init.upstreamMessage);
+    this.userMessage = describeFailure(init.code, init.upstreamMessage, init.upstreamCode);
   }
 }
 
@@ -69,7 +73,23 @@ export function isGatewayError(error: unknown): error is GatewayError {
 }
 
 /** What a failure is about, whatever vocabulary named it (our code, upstream code, HTTP status). */
-type FailureKind = GatewayErrorCode | "expired" | "cancelled" | "unknown";
+type FailureKind =
+  | GatewayErrorCode
+  | "expired"
+  | "cancelled"
+  | "unknown"
+  | "saturated"
+  | "key_exhausted";
+
+/** new-api's answer to a create without a prompt (every Go build requires one). */
+const PROMPT_REQUIRED = /\bprompt is required\b/i;
+/** new-api's fixed answer when the provider throttles a group: "upstream load saturated, retry later". */
+export const PROVIDER_SATURATED_MESSAGE = "当前分组上游负载已饱和，请稍后再试";
+const SATURATED = /上游负载已饱和/;
+/** A key whose own credit limit is used up (new-api answers 401, naming TokenStatusExhausted). */
+const KEY_EXHAUSTED =
+  /TokenStatusExhausted|令牌额度已用尽|令牌额度已耗尽|token quota (is )?exhausted/i;
+const QUOTA_CODE = /quota|insufficient|balance|credit/i;
 
 /** Classify an HTTP answer from the gateway: status first, then the upstream code and message. */
 export function classifyFailure(
@@ -79,22 +99,32 @@ export function classifyFailure(
 ): GatewayErrorCode {
   const text = `${upstreamCode ?? ""} ${message ?? ""}`;
   if (/DataInspection|inappropriate|sensitive/i.test(text)) return "moderation:gateway";
+  if (PROMPT_REQUIRED.test(message ?? "")) return "prompt_required:gateway";
   if (upstreamCode === "task_not_exist" || status === 404) return "not_found:gateway";
-  if (status === 402 || /quota|insufficient|balance|credit/i.test(upstreamCode ?? "")) {
+  if (status === 402 || QUOTA_CODE.test(upstreamCode ?? "") || KEY_EXHAUSTED.test(text)) {
+    return "quota:gateway";
+  }
+  // 403 flat from new-api's pre-consume check names the quota only in its message at times.
+  if (status === 403 && /pre_consume_token_quota_failed|insufficient_user_quota/.test(text)) {
     return "quota:gateway";
   }
   if (status === 401 || status === 403) return "unauthorized:gateway";
   if (status === 429) return "rate_limited:gateway";
+  // No usable media: new-api built no provider request (HTTP 500, but a refusal of our input).
+  if (upstreamCode === "build_request_failed") return "rejected:gateway";
   if (status !== undefined && status >= 500) return "unavailable:gateway";
   return "rejected:gateway";
 }
 
-function kindOf(code: string, message: string): FailureKind {
+function kindOf(code: string, message: string, upstreamCode = ""): FailureKind {
+  const text = `${code} ${upstreamCode} ${message}`;
+  if (PROMPT_REQUIRED.test(message)) return "prompt_required:gateway";
+  if (SATURATED.test(message)) return "saturated";
+  if (KEY_EXHAUSTED.test(text)) return "key_exhausted";
   if ((gatewayErrorCodes as readonly string[]).includes(code)) {
     return code as GatewayErrorCode;
   }
   const lower = code.toLowerCase();
-  const text = `${code} ${message}`;
   if (/DataInspection|inappropriate content|data_inspection/i.test(text)) {
     return "moderation:gateway";
   }
@@ -117,10 +147,15 @@ function kindOf(code: string, message: string): FailureKind {
 
 const GENERIC = "The video could not be generated. Try again, or change the inputs.";
 
-/** The provider's own reason, after its `InvalidParameter:` prefix, when it is short and plain. */
-function providerReason(message: string): string | undefined {
+/**
+ * The provider's own reason, when it is short and plain: after its `InvalidParameter:` prefix
+ * (the `ali_api_error` form), or the whole message when the code itself says InvalidParameter
+ * (new-api reads and lifted `fail_to_fetch_task` errors carry no prefix).
+ */
+function providerReason(message: string, codes: string): string | undefined {
   const match = /InvalidParameter[\w.]*:\s*(.+)/i.exec(message);
-  const reason = match?.[1]?.trim();
+  const unprefixed = /(^|\s)InvalidParameter/i.test(codes) ? message : undefined;
+  const reason = (match?.[1] ?? unprefixed)?.trim();
   if (!reason || reason.length > 200 || /[<>]/.test(reason)) return undefined;
   return reason.replace(/\.?$/, ".");
 }
@@ -128,20 +163,27 @@ function providerReason(message: string): string | undefined {
 /**
  * A human sentence for the browser. `code` may be one of our codes, an upstream code
  * (`ali_api_error`, `task_not_exist`, `insufficient_quota`…) or an HTTP status ("402");
- * `message` is the upstream message, quoted only for a provider's invalid-input reason.
+ * `message` is the upstream message, quoted only for a provider's invalid-input reason;
+ * `upstreamCode` is the upstream's own code when `code` is ours.
  */
-export function describeFailure(code: string, message = ""): string {
-  switch (kindOf(code, message)) {
+export function describeFailure(code: string, message = "", upstreamCode = ""): string {
+  switch (kindOf(code, message, upstreamCode)) {
     case "moderation:gateway":
       return "The content check refused this video: the inputs, the prompt or the result may contain inappropriate content. Try different media or a different prompt.";
     case "rejected:gateway": {
-      const reason = providerReason(message);
+      const reason = providerReason(message, `${code} ${upstreamCode}`);
       return reason
         ? `The model refused the inputs: ${reason} Check the media and the settings.`
         : "The model refused the inputs. Check the media, the duration and the prompt.";
     }
     case "quota:gateway":
       return "The video service account is out of credit. Ask an administrator to top it up.";
+    case "prompt_required:gateway":
+      return "This video service needs a prompt: describe the motion.";
+    case "saturated":
+      return "The video provider is at capacity right now; nothing was started or charged. Try again in a few minutes.";
+    case "key_exhausted":
+      return "The video service key has used up its credit limit. Ask an administrator to raise it or set a new VIDEO_API_KEY.";
     case "rate_limited:gateway":
       return "The video service is busy right now (rate limit reached). Try again in a minute.";
     case "unavailable:gateway":

@@ -1,9 +1,15 @@
 export {
   buildCreateBody,
+  type CreateBodyInput,
+  type CreateMedia,
+  type CreateParameters,
   type CreateVideoBody,
   createGatewayClient,
+  type GatewayBodyStyle,
   type GatewayClient,
   type GatewayClientOptions,
+  gatewayBodyStyles,
+  styleCreateBody,
 } from "./client";
 export {
   classifyFailure,
@@ -12,5 +18,7 @@ export {
   type GatewayErrorCode,
   gatewayErrorCodes,
   isGatewayError,
+  PROVIDER_SATURATED_MESSAGE,
 } from "./errors";
+export { liftProviderError, type ReadFailure, readFailure } from "./failure";
 export { type GatewayStatus, type GatewayVideo, mapStatus, toGatewayVideo } from "./schemas";

@@ -3,7 +3,8 @@ import { z } from "zod";
 /**
  * zod parsers for what the gateway sends, tolerant on purpose: extra fields pass, `id` or
  * `task_id` names the task, statuses from other channels are mapped, numbers may arrive as
- * strings. `toGatewayVideo()` reshapes the wire object into ours.
+ * strings ("100%"). `toGatewayVideo()` reshapes the wire object into ours. Both the documented
+ * dialect and mainline new-api's (upstream-api.md, last section) read the same way.
  */
 
 export type GatewayStatus = "queued" | "in_progress" | "completed" | "failed" | "unknown";
@@ -14,8 +15,20 @@ export interface GatewayVideo {
   status: GatewayStatus;
   progress: number;
   createdAt: Date;
+  /** Only for a finished task: new-api sends `completed_at` (its row's update time) always. */
   completedAt?: Date;
   error?: { code: string; message: string };
+  /**
+   * The provider's own signed result link (`metadata.url`, `video_url` or `url`; ~24 h), when
+   * the read carries one. Fetched WITHOUT our key; see lib/http/outbound.ts before using it.
+   */
+  resultUrl?: string;
+  /**
+   * An `unknown` read whose error says the gateway's own refresh of the task failed for a
+   * passing reason (the provider throttled it, timed out, or erred internally): the task
+   * itself is fine, so this read never counts toward giving up on it.
+   */
+  transient?: true;
 }
 
 const statusAliases: Record<string, GatewayStatus> = {
@@ -74,6 +87,11 @@ const progressSchema = z
     return Number.isFinite(n) ? Math.min(100, Math.max(0, Math.round(n))) : undefined;
   });
 
+/** Some builds spell the code "Code: X" (or fold it into the message); mainline sends it bare. */
+function bareCode(code: string): string {
+  return code.replace(/^\s*code:\s*/i, "").trim() || "error";
+}
+
 const wireTaskErrorSchema = z.union([
   z.string().transform((message) => ({ code: "error", message })),
   z
@@ -82,11 +100,29 @@ const wireTaskErrorSchema = z.union([
       type: z.string().nullish(),
       message: z.string().nullish(),
     })
-    .transform((error) => ({
-      code: String(error.code ?? error.type ?? "error"),
-      message: error.message ?? "",
-    })),
+    .transform((error) => {
+      const message = error.message ?? "";
+      const folded = /^\s*Code:\s*([\w.]+)\s*,?\s*(?:Message:\s*)?(.*)$/is.exec(message);
+      if (error.code == null && error.type == null && folded) {
+        return { code: folded[1], message: folded[2].trim() };
+      }
+      return { code: bareCode(String(error.code ?? error.type ?? "error")), message };
+    }),
 ]);
+
+const httpUrlSchema = z
+  .string()
+  .trim()
+  .refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value));
+
+/** A field that is a usable http(s) URL, or nothing (never fails the whole read). */
+const optionalUrlSchema = z
+  .unknown()
+  .transform((value) => {
+    const parsed = httpUrlSchema.safeParse(value);
+    return parsed.success ? parsed.data : undefined;
+  })
+  .optional();
 
 export const wireVideoSchema = z
   .looseObject({
@@ -96,12 +132,21 @@ export const wireVideoSchema = z
     progress: progressSchema,
     created_at: timeSchema,
     completed_at: timeSchema,
-    error: wireTaskErrorSchema.nullish(),
+    error: wireTaskErrorSchema.nullish().catch(undefined),
+    fail_reason: z.string().nullish().catch(undefined),
+    metadata: z.looseObject({ url: optionalUrlSchema }).nullish().catch(undefined),
+    video_url: optionalUrlSchema,
+    url: optionalUrlSchema,
   })
   .refine((video) => video.id !== undefined || video.task_id !== undefined, {
     message: "neither id nor task_id",
   });
 export type WireVideo = z.output<typeof wireVideoSchema>;
+
+/** Codes of an `unknown` read that name a passing failure of the gateway's refresh round. */
+const TRANSIENT_CODE = /throttl|time[ _-]?out|timed[ _-]?out|internal[ _-]?error|internalerror/i;
+
+const TERMINAL: readonly GatewayStatus[] = ["completed", "failed"];
 
 export function toGatewayVideo(wire: WireVideo, now: Date = new Date()): GatewayVideo {
   const status = mapStatus(wire.status);
@@ -111,15 +156,28 @@ export function toGatewayVideo(wire: WireVideo, now: Date = new Date()): Gateway
     progress: wire.progress ?? (status === "completed" ? 100 : 0),
     createdAt: wire.created_at ?? now,
   };
-  if (wire.completed_at) video.completedAt = wire.completed_at;
+  // new-api's `completed_at` is its row's update time, present while running: not a finish.
+  if (wire.completed_at && TERMINAL.includes(status)) video.completedAt = wire.completed_at;
+  const resultUrl = wire.metadata?.url ?? wire.video_url ?? wire.url;
+  if (resultUrl && status === "completed") video.resultUrl = resultUrl;
+  const reason = wire.fail_reason?.trim();
+  const error =
+    wire.error && (wire.error.message || wire.error.code !== "error")
+      ? wire.error
+      : reason
+        ? { code: "error", message: reason }
+        : undefined;
   if (status === "failed") {
     // A failed task always explains itself to our callers, even when the wire did not.
-    video.error =
-      wire.error && (wire.error.message || wire.error.code !== "error")
-        ? wire.error
-        : { code: String(wire.status ?? "failed"), message: "The task failed without a reason." };
-  } else if (wire.error?.message) {
-    video.error = wire.error;
+    video.error = error
+      ? { code: error.code, message: error.message || reason || "" }
+      : { code: String(wire.status ?? "failed"), message: "The task failed without a reason." };
+  } else if (error?.message || (status === "unknown" && error)) {
+    video.error = error;
+  }
+  const named = error && (error.code !== "error" ? error.code : error.message);
+  if (status === "unknown" && named && TRANSIENT_CODE.test(named)) {
+    video.transient = true;
   }
   return video;
 }

@@ -13,6 +13,7 @@ export function gatewayFor(
 ): GatewayClient {
   const { baseUrl, apiKey } = gatewayConfig(origin);
   const timeoutMs = env().VIDEO_API_TIMEOUT_MS;
+  const bodyStyle = env().GATEWAY_BODY_STYLE;
   if (use === "poll") {
     return createGatewayClient({
       baseUrl,
@@ -23,5 +24,5 @@ export function gatewayFor(
       maxRetryAfterMs: 2_000,
     });
   }
-  return createGatewayClient({ baseUrl, apiKey, timeoutMs });
+  return createGatewayClient({ baseUrl, apiKey, timeoutMs, bodyStyle });
 }
