@@ -9,6 +9,7 @@ import { gatewayMediaOrigin } from "@/lib/media/urls";
 import { getStorage, isDirectStorage } from "@/lib/storage";
 import { signMediaUrl } from "@/lib/storage/signing";
 import { loadRemix } from "@/lib/tasks";
+import { promptRequired } from "@/lib/tasks/gateway-facts";
 import { submitVideo } from "./actions";
 
 // Settings are read at request time, so one build runs in demo mode or against a gateway.
@@ -62,7 +63,11 @@ export default async function StudioPage({
   const { remix } = await searchParams;
   const remixId = typeof remix === "string" ? remix : undefined;
   await requirePageUser(remixId ? `/?${new URLSearchParams({ remix: remixId })}` : "/");
-  const [initial, warning] = await Promise.all([remixInitial(remixId), setupWarning()]);
+  const [initial, warning, needsPrompt] = await Promise.all([
+    remixInitial(remixId),
+    setupWarning(),
+    promptRequired(),
+  ]);
   return (
     <main className="mx-auto flex max-w-6xl flex-col gap-8 px-4 py-8 sm:px-6">
       <div>
@@ -86,6 +91,7 @@ export default async function StudioPage({
           rates={priceRates()}
           uploadMode={isDirectStorage(getStorage()) ? "direct" : "stream"}
           setupWarning={warning}
+          promptRequired={needsPrompt}
         />
       </Suspense>
     </main>

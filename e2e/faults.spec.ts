@@ -1,4 +1,5 @@
 import { expect, test } from "./fixtures";
+import { HistoryPage } from "./pages/history";
 
 // Faults acted out by the demo gateway's `[demo-fail:<fault>]` prompt markers (see
 // lib/gateway/demo/faults.ts). The patterns skip the marker itself, so they only match the
@@ -41,4 +42,29 @@ test("a create that never answers: 'Not confirmed', not sent again, and what to 
   await page.waitForTimeout(1500);
   await expect(status).toBeVisible();
   await expect(studio.generateButton).toBeEnabled();
+});
+
+test("a create refused for quota: the form says why, and the history keeps it as Refused, with the reason", async ({
+  studio,
+  page,
+}) => {
+  const prompt = `A glacier calves into the sea ${Date.now().toString(36)} [demo-fail:quota]`;
+  await studio.upload("First frame", "portrait.png");
+  await studio.setPrompt(prompt);
+  await studio.generateButton.click();
+  const reason = "The video service account is out of credit. Ask an administrator to top it up.";
+  await expect(page.getByRole("alert").filter({ hasText: reason })).toBeVisible();
+  expect(new URL(page.url()).searchParams.get("task")).toBeNull();
+
+  const history = new HistoryPage(page);
+  await history.goto();
+  await history.filter({ state: "Refused" });
+  expect(new URL(page.url()).searchParams.get("state")).toBe("refused");
+  const item = history.item(prompt);
+  await expect(item).toContainText("Refused");
+  await expect(item).toContainText(reason);
+  // Its own page says the same; nothing is being made.
+  await item.getByRole("link").click();
+  await expect(page.getByRole("status").filter({ hasText: "Refused" })).toContainText(reason);
+  await expect(page.getByRole("progressbar")).toHaveCount(0);
 });

@@ -97,3 +97,30 @@ describe("settings: the gateway's create body", () => {
     expect(refusal({ GATEWAY_BODY_STYLE: "nested" })).toContain("GATEWAY_BODY_STYLE");
   });
 });
+
+describe("settings: gateway dialect", () => {
+  it("waits 15 minutes of unbroken `unknown` and needs no prompt by default", () => {
+    const env = parseEnv({});
+    expect(env.UNKNOWN_STATUS_TIMEOUT_MS).toBe(900_000);
+    expect(env.GATEWAY_REQUIRES_PROMPT).toBe(false);
+  });
+
+  it("takes a prompt requirement and an unknown bound, and refuses nonsense by name", () => {
+    const env = parseEnv({ GATEWAY_REQUIRES_PROMPT: "true", UNKNOWN_STATUS_TIMEOUT_MS: "60000" });
+    expect(env.GATEWAY_REQUIRES_PROMPT).toBe(true);
+    expect(env.UNKNOWN_STATUS_TIMEOUT_MS).toBe(60_000);
+    expect(parseEnv({ GATEWAY_REQUIRES_PROMPT: "" }).GATEWAY_REQUIRES_PROMPT).toBe(false);
+    const message = refusal({ GATEWAY_REQUIRES_PROMPT: "maybe", UNKNOWN_STATUS_TIMEOUT_MS: "5" });
+    expect(message).toContain("GATEWAY_REQUIRES_PROMPT");
+    expect(message).toContain("UNKNOWN_STATUS_TIMEOUT_MS");
+  });
+});
+
+describe("settings: the demo gateway's dialect", () => {
+  it("acts the documented gateway unless told new-api, and refuses another name", () => {
+    expect(parseEnv({}).DEMO_GATEWAY_DIALECT).toBe("documented");
+    expect(parseEnv({ DEMO_GATEWAY_DIALECT: "" }).DEMO_GATEWAY_DIALECT).toBe("documented");
+    expect(parseEnv({ DEMO_GATEWAY_DIALECT: "new-api" }).DEMO_GATEWAY_DIALECT).toBe("new-api");
+    expect(refusal({ DEMO_GATEWAY_DIALECT: "mainline" })).toContain("DEMO_GATEWAY_DIALECT");
+  });
+});

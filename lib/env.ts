@@ -79,6 +79,20 @@ const envSchema = z.object({
     emptyAsUndefined,
     z.enum(["both", "top", "metadata"]).default("both"),
   ),
+  /**
+   * Fail a task only after the gateway answered `unknown` for this long without a break (its
+   * refresh round can be throttled for minutes). TASK_TIMEOUT_MS still bounds the whole wait.
+   */
+  UNKNOWN_STATUS_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(15 * 60 * 1000),
+  /**
+   * true: the gateway refuses a create without a prompt (every new-api build does), so the
+   * form asks for one before paying. The app also learns it from such a refusal.
+   */
+  GATEWAY_REQUIRES_PROMPT: z.preprocess(emptyAsUndefined, z.stringbool().default(false)),
   /** The port `next start` listens on; the in-process sweeper calls the demo gateway there. */
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** How often this process looks for tasks nobody is watching; 0 turns the sweeper off

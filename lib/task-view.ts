@@ -11,7 +11,8 @@ export type TaskState =
   | "in_progress"
   | "completed"
   | "failed"
-  | "submit_unknown";
+  | "submit_unknown"
+  | "refused";
 
 export interface TaskView {
   id: string;
@@ -25,7 +26,7 @@ export interface TaskView {
   createdAt: string;
   startedAt: string | null;
   completedAt: string | null;
-  /** Why it failed, or why we could not confirm it, in a sentence for people. */
+  /** Why it failed, was refused, or could not be confirmed, in a sentence for people. */
   error: { code: string; message: string } | null;
   /** A passing problem while it runs, e.g. the gateway is not answering; we keep trying. */
   notice: string | null;
@@ -34,7 +35,7 @@ export interface TaskView {
   downloadUrl: string | null;
 }
 
-const terminal: readonly TaskState[] = ["completed", "failed", "submit_unknown"];
+const terminal: readonly TaskState[] = ["completed", "failed", "submit_unknown", "refused"];
 
 export function isTerminal(status: TaskState): boolean {
   return terminal.includes(status);
@@ -47,6 +48,7 @@ export const stateLabels: Record<TaskState, string> = {
   completed: "Completed",
   failed: "Failed",
   submit_unknown: "Not confirmed",
+  refused: "Refused",
 };
 
 /** "0:07", "12:30": elapsed time for the status line. */

@@ -8,6 +8,8 @@ import {
   type MediaKind,
   mediaKinds,
   PROMPT_MAX,
+  PROMPT_REQUIRED_MESSAGE,
+  promptProblem,
   slotBlockReason,
   videoRequestSchema,
 } from "./video-request";
@@ -185,5 +187,17 @@ describe("durations with a clip or audio", () => {
       "The audio is 3.0 s; the last 5.0 s will be silent.",
     );
     expect(durationNote(5, { audioSeconds: 5 })).toBeNull();
+  });
+});
+
+describe("promptProblem", () => {
+  it("asks for a prompt only when the gateway needs one, in the sentence the form shows", () => {
+    expect(promptProblem(undefined, false)).toBeNull();
+    expect(promptProblem(undefined, true)).toBe(
+      "This video service needs a prompt: describe the motion.",
+    );
+    // Blank is missing: the schema trims it away before it is sent.
+    expect(promptProblem("   ", true)).toBe(PROMPT_REQUIRED_MESSAGE);
+    expect(promptProblem("The fox turns its head", true)).toBeNull();
   });
 });

@@ -182,6 +182,17 @@ export const videoRequestSchema = z
     ctx.addIssue({ code: "custom", path: [blocked ?? "media"], message: problem });
   });
 
+/** Said when the gateway needs a prompt (GATEWAY_REQUIRES_PROMPT, or learned from a refusal). */
+export const PROMPT_REQUIRED_MESSAGE = "This video service needs a prompt: describe the motion.";
+
+/**
+ * A gateway that needs a prompt refuses a create without one: the sentence to show before
+ * paying, or null. `prompt` as the schema leaves it (trimmed, empty → undefined).
+ */
+export function promptProblem(prompt: string | undefined, required: boolean): string | null {
+  return required && !prompt?.trim() ? PROMPT_REQUIRED_MESSAGE : null;
+}
+
 export type VideoRequestInput = z.input<typeof videoRequestSchema>;
 export type VideoRequest = z.infer<typeof videoRequestSchema>;
 

@@ -13,6 +13,7 @@ export default async function UsagePage() {
   const rows = await usageByMemberAndDay(30);
   const { BUDGET_MEMBER_DAILY_USD, BUDGET_TEAM_MONTHLY_USD } = env();
   const total = rows.reduce((sum, row) => sum + row.spendUsd, 0);
+  const refunded = rows.reduce((sum, row) => sum + row.refundedUsd, 0);
   return (
     <main className="mx-auto flex max-w-6xl flex-col gap-6 px-4 py-8 sm:px-6">
       <div className="flex flex-wrap items-end justify-between gap-3">
@@ -20,6 +21,10 @@ export default async function UsagePage() {
           <h1 className="text-2xl font-bold tracking-tight">Usage</h1>
           <p className="text-ink-soft text-sm">
             The last 30 days, UTC. Spend is estimated from seconds × the per-second rate.
+          </p>
+          <p className="text-ink-soft text-sm">
+            Videos the gateway failed are refunded and counted apart; refused requests cost nothing.
+            Videos we stopped waiting for may still be billed, so they count as spend.
           </p>
         </div>
         <a
@@ -34,6 +39,10 @@ export default async function UsagePage() {
         <div>
           <dt className="text-ink-soft">Estimated spend, 30 days</dt>
           <dd className="text-lg font-semibold tabular-nums">{formatUsd(total)}</dd>
+        </div>
+        <div>
+          <dt className="text-ink-soft">Refunded, 30 days</dt>
+          <dd className="text-lg font-semibold tabular-nums">{formatUsd(refunded)}</dd>
         </div>
         <div>
           <dt className="text-ink-soft">Member daily budget</dt>
@@ -72,6 +81,12 @@ export default async function UsagePage() {
               <th scope="col" className="py-2 text-right font-medium">
                 Estimated spend
               </th>
+              <th scope="col" className="py-2 text-right font-medium">
+                Refunded
+              </th>
+              <th scope="col" className="py-2 text-right font-medium">
+                Refused
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -82,6 +97,10 @@ export default async function UsagePage() {
                 <td className="py-1.5 text-right tabular-nums">{row.tasks}</td>
                 <td className="py-1.5 text-right tabular-nums">{row.seconds}</td>
                 <td className="py-1.5 text-right tabular-nums">{formatUsd(row.spendUsd)}</td>
+                <td className="py-1.5 text-right tabular-nums">
+                  {row.refunded > 0 ? `${formatUsd(row.refundedUsd)} (${row.refunded})` : "—"}
+                </td>
+                <td className="py-1.5 text-right tabular-nums">{row.refused || "—"}</td>
               </tr>
             ))}
           </tbody>

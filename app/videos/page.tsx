@@ -44,6 +44,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Sear
     createdAt: row.createdAt.toISOString(),
     hasPoster: row.posterKey !== null,
     ownerName: ownerLabel(row),
+    reason: row.status === "refused" ? row.errorMessage : null,
   }));
   const pageLink = (next: string | undefined) => {
     const query = new URLSearchParams();

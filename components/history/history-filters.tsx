@@ -23,6 +23,7 @@ export function HistoryFilters({ state, combination, search }: HistoryFiltersPro
             <option value="running">Running</option>
             <option value="completed">Completed</option>
             <option value="failed">Failed</option>
+            <option value="refused">Refused</option>
           </select>
         </div>
         <div className="flex flex-col gap-1">

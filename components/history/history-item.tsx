@@ -14,6 +14,8 @@ export interface HistoryEntry {
   hasPoster: boolean;
   /** Who made it (the team's history shows everyone's work). */
   ownerName: string;
+  /** Why the gateway refused it, for a refused create; null otherwise. */
+  reason: string | null;
 }
 
 const dateFormat = new Intl.DateTimeFormat("en-GB", {
@@ -46,6 +48,7 @@ export function HistoryItem({ entry }: { entry: HistoryEntry }) {
               {dateFormat.format(new Date(entry.createdAt))} UTC
             </time>
           </div>
+          {entry.reason ? <p className="text-danger text-xs">{entry.reason}</p> : null}
           <p className="line-clamp-2 min-h-10 text-sm">
             {entry.prompt ?? <span className="text-ink-faint">No prompt</span>}
           </p>

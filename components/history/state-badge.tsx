@@ -7,6 +7,7 @@ const tones: Record<TaskState, string> = {
   completed: "bg-success-soft text-success",
   failed: "bg-danger-soft text-danger",
   submit_unknown: "bg-warning-soft text-warning",
+  refused: "bg-danger-soft text-danger",
 };
 
 export function StateBadge({ status }: { status: TaskState }) {

@@ -1,18 +1,23 @@
 import { useId } from "react";
-import { PROMPT_MAX } from "@/lib/video-request";
+import { PROMPT_MAX, promptProblem } from "@/lib/video-request";
 
 export function PromptField({
   value,
   onChange,
   error,
+  required = false,
 }: {
   value: string;
   onChange: (value: string) => void;
   error?: string;
+  /** The gateway refuses a create without a prompt: say so before anyone pays. */
+  required?: boolean;
 }) {
   const id = useId();
   const counterId = useId();
+  const noteId = useId();
   const over = value.length > PROMPT_MAX;
+  const missing = promptProblem(value, required);
   return (
     <div className="flex flex-col gap-1">
       <div className="flex items-baseline justify-between">
@@ -20,7 +25,7 @@ export function PromptField({
           <label htmlFor={id} className="font-semibold">
             Prompt
           </label>{" "}
-          <span className="text-ink-faint">(optional)</span>
+          <span className="text-ink-faint">{required ? "(required)" : "(optional)"}</span>
         </span>
         <span
           id={counterId}
@@ -35,10 +40,16 @@ export function PromptField({
         value={value}
         onChange={(event) => onChange(event.target.value)}
         aria-invalid={over || error ? true : undefined}
-        aria-describedby={counterId}
+        aria-required={required || undefined}
+        aria-describedby={missing ? `${counterId} ${noteId}` : counterId}
         placeholder="The portrait slowly turns towards the camera and smiles."
         className="border-ink/15 bg-paper-raised focus:ring-accent resize-y rounded-md border px-3 py-2 text-sm focus:ring-2 focus:outline-none"
       />
+      {missing ? (
+        <p id={noteId} className="text-warning text-xs">
+          {missing}
+        </p>
+      ) : null}
       {error ? <p className="text-danger text-xs">{error}</p> : null}
     </div>
   );

@@ -12,6 +12,7 @@ import {
   type MediaKind,
   mediaKinds,
   type PriceRates,
+  promptProblem,
   SECONDS_DEFAULT,
   SIZE_DEFAULT,
   type SubmitVideoResult,
@@ -57,9 +58,19 @@ interface StudioProps {
   setupWarning?: string;
   /** Straight to the bucket (S3) or through our upload route (local disk). */
   uploadMode: UploadMode;
+  /** The gateway refuses a create without a prompt (a setting, or learned from a refusal). */
+  promptRequired?: boolean;
 }
 
-export function Studio({ pollMs, initial, submit, rates, setupWarning, uploadMode }: StudioProps) {
+export function Studio({
+  pollMs,
+  initial,
+  submit,
+  rates,
+  setupWarning,
+  uploadMode,
+  promptRequired = false,
+}: StudioProps) {
   const router = useRouter();
   const pathname = usePathname();
   const taskId = useSearchParams().get("task");
@@ -71,6 +82,8 @@ export function Studio({ pollMs, initial, submit, rates, setupWarning, uploadMod
   const [size, setSize] = useState<VideoSize>(initial?.size ?? SIZE_DEFAULT);
   const [prompt, setPrompt] = useState(initial?.prompt ?? "");
   const [failure, setFailure] = useState<Failure | null>(null);
+  /** The gateway just refused a create for lack of a prompt: ask for one from now on. */
+  const [learnedPromptRequired, setLearnedPromptRequired] = useState(false);
   /** The submission just sent turned out to be a repeat of this task. */
   const [repeatOf, setRepeatOf] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
@@ -86,6 +99,8 @@ export function Studio({ pollMs, initial, submit, rates, setupWarning, uploadMod
     return slot.status === "ready" ? slot.media.probe.durationSeconds : undefined;
   };
   const clipProblem = clipDurationProblem(seconds, readyProbe("first_clip"));
+  const needsPrompt = promptRequired || learnedPromptRequired;
+  const promptMissing = parsed.success ? promptProblem(parsed.data.prompt, needsPrompt) : null;
   const note = durationNote(seconds, {
     audioSeconds: readyProbe("driving_audio"),
     clipSeconds: readyProbe("first_clip"),
@@ -94,7 +109,7 @@ export function Studio({ pollMs, initial, submit, rates, setupWarning, uploadMod
   const blockedReason = uploading
     ? "Waiting for the uploads to finish."
     : parsed.success
-      ? clipProblem
+      ? (clipProblem ?? promptMissing)
       : (parsed.error.issues[0]?.message ?? "Check the form.");
 
   function send(fresh: boolean) {
@@ -112,6 +127,7 @@ export function Studio({ pollMs, initial, submit, rates, setupWarning, uploadMod
           if (result.duplicate) setRepeatOf(result.taskId);
           router.push(`${pathname}?task=${encodeURIComponent(result.taskId)}`, { scroll: false });
         } else {
+          if (result.error.code === "prompt_required") setLearnedPromptRequired(true);
           setFailure(result.error);
         }
       } catch {
@@ -189,7 +205,12 @@ export function Studio({ pollMs, initial, submit, rates, setupWarning, uploadMod
             />
             <ResolutionField value={size} onChange={setSize} />
           </div>
-          <PromptField value={prompt} onChange={setPrompt} error={fieldErrors.prompt?.[0]} />
+          <PromptField
+            value={prompt}
+            onChange={setPrompt}
+            required={needsPrompt}
+            error={fieldErrors.prompt?.[0]}
+          />
         </section>
 
         <div className="flex flex-col gap-2">

@@ -1,4 +1,13 @@
-import { index, integer, jsonb, pgTable, real, text, timestamp } from "drizzle-orm/pg-core";
+import {
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+} from "drizzle-orm/pg-core";
 import type { MediaKind, MediaRef, VideoSize } from "@/lib/video-request";
 
 /** What the upload route learned from the stored bytes. */
@@ -27,6 +36,8 @@ export const media = pgTable("media", {
  * Our statuses. `submitting`: the row is written, the gateway call is under way.
  * `submit_unknown`: the create call's outcome is unknown (timeout, 5xx after sending); it may
  * be running and billed, so it is never resubmitted automatically.
+ * `refused`: the gateway certainly refused the create (a 4xx, `build_request_failed`,
+ * `model_not_found`…): nothing started, nothing is billed; the row keeps the reason.
  */
 export const taskStatuses = [
   "submitting",
@@ -35,6 +46,7 @@ export const taskStatuses = [
   "completed",
   "failed",
   "submit_unknown",
+  "refused",
 ] as const;
 export type TaskStatus = (typeof taskStatuses)[number];
 
@@ -61,8 +73,13 @@ export const tasks = pgTable(
     combination: text("combination").notNull().default(""),
     errorCode: text("error_code"),
     errorMessage: text("error_message"),
-    /** Consecutive polls that answered `unknown` (bounded, then surfaced). */
+    /** Consecutive reads that answered `unknown`, transient ones included (for diagnosis). */
     unknownPolls: integer("unknown_polls").notNull().default(0),
+    /**
+     * When the current streak of (non-transient) `unknown` answers began; null while the
+     * gateway knows the task. The streak, not a count of polls, bounds how long we wait.
+     */
+    unknownSince: timestamp("unknown_since", { withTimezone: true }),
     // Millisecond precision, like JavaScript dates: the history's keyset cursor round-trips.
     createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     startedAt: timestamp("started_at", { withTimezone: true }),
@@ -95,6 +112,23 @@ export const demoVideos = pgTable("demo_videos", {
   fault: text("fault"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * What the app learned about its gateway from the gateway's own answers, e.g. that it
+ * refuses a create without a prompt, so the next form asks for one before anyone pays.
+ * `gateway` names which gateway (its base URL, or "demo"): a fact about one is no fact
+ * about another.
+ */
+export const gatewayFacts = pgTable(
+  "gateway_facts",
+  {
+    gateway: text("gateway").notNull(),
+    name: text("name").notNull(),
+    value: jsonb("value").$type<unknown>().notNull(),
+    learnedAt: timestamp("learned_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.gateway, table.name] })],
+);
 
 export type MediaRow = typeof media.$inferSelect;
 export type TaskRow = typeof tasks.$inferSelect;

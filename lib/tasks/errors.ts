@@ -9,6 +9,7 @@ export type TaskErrorCode =
   | "duplicate_mismatch"
   | "task_not_found"
   | "rejected"
+  | "prompt_required"
   | "outcome_unknown"
   | "forbidden";
 

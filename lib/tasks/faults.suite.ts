@@ -17,6 +17,8 @@ import { closeServers, loadApp, sleep } from "./faults.harness";
 
 const POLL_INTERVAL_MS = 200;
 const TASK_TIMEOUT_MS = 8000;
+// Well inside TASK_TIMEOUT_MS, and long enough for more `unknown` polls than the old bound (12).
+const UNKNOWN_STATUS_TIMEOUT_MS = 4000;
 const KEEP_TRYING = "The gateway is not answering right now; we keep trying.";
 
 export function describeGatewayFaults(name: string, databaseUrl: () => string | undefined) {
@@ -33,6 +35,7 @@ export function describeGatewayFaults(name: string, databaseUrl: () => string | 
       // Per attempt; the poll client retries once. Long enough for a create on a busy machine.
       process.env.VIDEO_API_TIMEOUT_MS = "1200";
       process.env.TASK_TIMEOUT_MS = String(TASK_TIMEOUT_MS);
+      process.env.UNKNOWN_STATUS_TIMEOUT_MS = String(UNKNOWN_STATUS_TIMEOUT_MS);
       process.env.SUBMIT_RATE_PER_MINUTE = "1000";
       process.env.VIDEO_API_KEY = "";
       process.env.VIDEO_API_BASE_URL = "";
@@ -160,23 +163,28 @@ export function describeGatewayFaults(name: string, databaseUrl: () => string | 
       for (const entry of failing) expect(entry.reads).toBe(1);
     });
 
-    it("a status that stays unknown: asks a bounded number of times, then fails in words", async () => {
-      const { MAX_UNKNOWN_POLLS } = await import("./state");
+    it("a status that stays unknown: keeps the task while it lasts, fails it in words after UNKNOWN_STATUS_TIMEOUT_MS", async () => {
       const row = await harness.submit("A harbour [demo-fail:unknown-forever]");
       const watched = await watch(row);
-      // Polls that asked the gateway (one read each: a 200 is not retried) and did not fail yet.
+      const { done } = watched;
+      expect(done.status).toBe("failed");
+      expect(done.errorCode).toBe("unknown_status");
+      // Bounded by the streak's length, not by a count of polls, and before TASK_TIMEOUT_MS.
+      const since = done.unknownSince?.getTime() ?? Number.NaN;
+      const ended = done.completedAt?.getTime() ?? Number.NaN;
+      expect(ended - since).toBeGreaterThanOrEqual(UNKNOWN_STATUS_TIMEOUT_MS);
+      expect(ended - row.createdAt.getTime()).toBeLessThan(TASK_TIMEOUT_MS);
+      // Until then, every poll that asked kept the task running and said so.
       const asking = watched.seen.filter(
         (entry) => entry.reads === 1 && entry.row.status !== "failed",
       );
-      expect(asking.length).toBe(MAX_UNKNOWN_POLLS - 1);
+      expect(asking.length).toBeGreaterThanOrEqual(2);
       for (const { row: during } of asking) {
         expect(during.status).toBe("queued");
+        expect(during.unknownSince?.getTime()).toBe(since);
         expect(harness.tasks.toTaskView(during).notice).toMatch(/we keep asking/);
       }
-      const { done } = watched;
-      expect(done.status).toBe("failed");
-      expect(done.unknownPolls).toBe(MAX_UNKNOWN_POLLS);
-      expect(gatewayCalls(row)).toHaveLength(MAX_UNKNOWN_POLLS);
+      expect(done.unknownPolls).toBe(gatewayCalls(row).length);
       const view = harness.tasks.toTaskView(done);
       expect(view.notice).toBeNull();
       expect(view.error).toEqual({
@@ -280,6 +288,52 @@ export function describeGatewayFaults(name: string, databaseUrl: () => string | 
       for (let i = 0; i < 20 && harness.app.inFlight() > 0; i++) await sleep(50);
       expect(harness.app.inFlight()).toBe(0);
     });
+
+    for (const [marker, reason] of [
+      ["quota", "The video service account is out of credit. Ask an administrator to top it up."],
+      [
+        "rate-limit",
+        "The video service is busy right now (rate limit reached). Try again in a minute.",
+      ],
+    ] as const) {
+      it(`create refused (${marker}): the row is kept as refused, with the reason, and never polled`, async () => {
+        const { sweepTasks } = await import("./sweep");
+        const prompt = `A harbour [demo-fail:${marker}]`;
+        const postsBefore = posts();
+        const error = await harness.submit(prompt).catch((caught: unknown) => caught);
+        // The form hears the same sentence as before.
+        expect(error).toBeInstanceOf(harness.tasks.TaskError);
+        expect(error).toMatchObject({ code: "rejected", message: reason });
+        const row = await rowByPrompt(prompt);
+        expect(row).toMatchObject({
+          status: "refused",
+          gatewayId: null,
+          errorMessage: reason,
+          idempotencyKey: null,
+        });
+        expect(row.errorCode).toMatch(/:gateway$/);
+        expect(row.completedAt).toBeInstanceOf(Date);
+        const view = harness.tasks.toTaskView(row);
+        expect(view.status).toBe("refused");
+        expect(view.error).toEqual({ code: row.errorCode, message: reason });
+        expect(view.notice).toBeNull();
+        // Nothing started, so nothing is sent again, by a viewer or by the sweeper.
+        await harness.poll(row.id);
+        await sweepTasks(harness.app.origin);
+        expect(posts() - postsBefore).toBe(1);
+        expect((await harness.tasks.getTaskRow(row.id))?.status).toBe("refused");
+      });
+    }
+
+    async function rowByPrompt(prompt: string): Promise<TaskRow> {
+      const { getDb } = await import("@/lib/db/client");
+      const { tasks } = await import("@/lib/db/schema");
+      const { eq } = await import("drizzle-orm");
+      const db = await getDb();
+      const rows = await db.select().from(tasks).where(eq(tasks.prompt, prompt));
+      expect(rows).toHaveLength(1);
+      return rows[0] as TaskRow;
+    }
 
     /** Polls and sweeps do not resend it; the user reads what happened and what to do. */
     async function expectNotResent(row: TaskRow, postsBefore: number) {

@@ -135,6 +135,13 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
       throw new Error(`task ${id} did not finish`);
     }
 
+    async function rowsWithPrompt(prompt: string) {
+      const { getDb } = await import("@/lib/db/client");
+      const { tasks } = await import("@/lib/db/schema");
+      const { eq } = await import("drizzle-orm");
+      return (await getDb()).select().from(tasks).where(eq(tasks.prompt, prompt));
+    }
+
     it("submits with signed media URLs, completes, and keeps the MP4 in our storage", async () => {
       const frame = await upload("first_frame", "portrait.png");
       const voice = await upload("driving_audio", "voice.mp3");
@@ -309,22 +316,32 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
       expect(seen.slice(before).some((line) => line.startsWith("POST"))).toBe(false);
     });
 
-    it("removes the row when the gateway refuses the create (quota), and says why", async () => {
+    it("keeps a refused create (quota) as 'refused', says why, and takes the same form again", async () => {
       const frame = await upload("first_frame", "portrait.png");
+      const prompt = `[demo-fail:quota] ${crypto.randomUUID()}`;
+      const request = {
+        media: [{ type: "first_frame" as const, mediaId: frame.id }],
+        seconds: 5,
+        size: "720P" as const,
+        prompt,
+      };
+      const idempotencyKey = crypto.randomUUID();
+      const posts = () => seen.filter((line) => line === "POST /api/demo-gateway/v1/videos").length;
+      const before = posts();
       const error = await tasksLib
-        .submitTask(
-          {
-            media: [{ type: "first_frame", mediaId: frame.id }],
-            seconds: 5,
-            size: "720P",
-            prompt: "[demo-fail:quota]",
-          },
-          origin,
-          LOCAL_USER,
-        )
+        .submitTask(request, origin, LOCAL_USER, { idempotencyKey })
         .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(tasksLib.TaskError);
       expect((error as Error).message).toMatch(/quota|credit|balance/i);
+      const [row] = await rowsWithPrompt(prompt);
+      expect(row).toMatchObject({ status: "refused", errorMessage: (error as Error).message });
+      expect(tasksLib.toTaskView(must(row)).error?.message).toBe((error as Error).message);
+      // The same form sent again (after a top-up, say) is a new try, not "already submitted".
+      await expect(
+        tasksLib.submitTask(request, origin, LOCAL_USER, { idempotencyKey }),
+      ).rejects.toBeInstanceOf(tasksLib.TaskError);
+      expect(posts() - before).toBe(2);
+      expect(await rowsWithPrompt(prompt)).toHaveLength(2);
     });
 
     it("never resubmits a create whose outcome is unknown", async () => {
@@ -340,6 +357,72 @@ export function describeTaskLifecycle(name: string, databaseUrl: () => string | 
       expect(again?.status).toBe("submit_unknown");
       expect(hangingSeen.filter((line) => line.startsWith("POST"))).toHaveLength(1);
       expect(tasksLib.toTaskView(must(again)).error?.message).toMatch(/not sent again/);
+    });
+
+    // Last: what it learns applies to every later submission on this gateway.
+    it("learns from a 'prompt is required' refusal, and asks for a prompt before paying next time", async () => {
+      const { promptRequired } = await import("./gateway-facts");
+      const { PROMPT_REQUIRED_MESSAGE } = await import("@/lib/video-request");
+      // Every new-api build answers a create without a prompt like this.
+      const strictSeen: string[] = [];
+      const strict = await serve(
+        () => async () =>
+          Response.json(
+            { code: "invalid_request", message: "prompt is required", data: null },
+            { status: 400 },
+          ),
+        strictSeen,
+      );
+      servers.push(strict.server);
+      const frame = await upload("first_frame", "portrait.png");
+      const request = {
+        media: [{ type: "first_frame" as const, mediaId: frame.id }],
+        seconds: 3,
+        size: "720P" as const,
+      };
+      expect(await promptRequired()).toBe(false);
+
+      const error = await tasksLib
+        .submitTask(request, strict.origin, LOCAL_USER)
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(tasksLib.TaskError);
+      expect(error).toMatchObject({
+        code: "prompt_required",
+        field: "prompt",
+        message: "This video service needs a prompt: describe the motion.",
+      });
+      expect(strictSeen.filter((line) => line.startsWith("POST"))).toHaveLength(1);
+      const { getDb } = await import("@/lib/db/client");
+      const { tasks } = await import("@/lib/db/schema");
+      const { and, eq, isNull } = await import("drizzle-orm");
+      const db = await getDb();
+      const [refused] = await db
+        .select()
+        .from(tasks)
+        .where(and(eq(tasks.status, "refused"), isNull(tasks.prompt), eq(tasks.seconds, 3)));
+      expect(refused).toMatchObject({
+        errorCode: "prompt_required:gateway",
+        errorMessage: PROMPT_REQUIRED_MESSAGE,
+      });
+
+      // Remembered in the database: the page tells the form, and the server refuses a second
+      // try without a prompt before it reaches the gateway or takes a row.
+      expect(await promptRequired()).toBe(true);
+      const rowsBefore = (await db.select({ id: tasks.id }).from(tasks)).length;
+      await expect(tasksLib.submitTask(request, strict.origin, LOCAL_USER)).rejects.toMatchObject({
+        code: "prompt_required",
+        field: "prompt",
+      });
+      expect(strictSeen.filter((line) => line.startsWith("POST"))).toHaveLength(1);
+      expect((await db.select({ id: tasks.id }).from(tasks)).length).toBe(rowsBefore);
+
+      // With a prompt, the second try goes through.
+      const row = await tasksLib.submitTask(
+        { ...request, prompt: "The portrait turns to the window" },
+        origin,
+        LOCAL_USER,
+      );
+      expect(row.status).toBe("queued");
     });
   });
 }

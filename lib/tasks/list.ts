@@ -7,6 +7,8 @@ export const stateFilters = {
   running: ["submitting", "queued", "in_progress"],
   completed: ["completed"],
   failed: ["failed", "submit_unknown"],
+  // Nothing started: apart from the failures, which may have been billed.
+  refused: ["refused"],
 } as const satisfies Record<string, readonly TaskStatus[]>;
 export type StateFilter = keyof typeof stateFilters;
 

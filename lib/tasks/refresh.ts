@@ -123,7 +123,10 @@ export async function refreshTask(
 
   try {
     const video = await gatewayFor(origin, "poll").getVideo(claimed.gatewayId);
-    const next = await update(id, gatewayToRow(video, claimed));
+    const next = await update(
+      id,
+      gatewayToRow(video, claimed, { unknownTimeoutMs: env().UNKNOWN_STATUS_TIMEOUT_MS }),
+    );
     if (next.status !== claimed.status) {
       logEvent("task.status", { taskId: id, from: claimed.status, to: next.status });
     }

@@ -1,9 +1,10 @@
 import "server-only";
-import { and, count, eq, gte, sql } from "drizzle-orm";
+import { and, count, eq, gte } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { tasks } from "@/lib/db/schema";
 import { env, priceRates } from "@/lib/env";
 import { estimateCost, formatUsd, type PriceRates, type VideoSize } from "@/lib/video-request";
+import { chargedSql, costSql, sumWhen } from "./charge";
 import { TaskError } from "./errors";
 
 /** Key of the advisory lock that serialises budget checks with the insert they guard. */
@@ -12,8 +13,9 @@ export const SPEND_LOCK = 726_150;
 type Tx = Pick<Db, "select" | "execute">;
 
 function spentSql(rates: PriceRates) {
-  // Estimated, with today's rates; refused creates leave no row, so they cost nothing here.
-  return sql<number>`coalesce(sum(${tasks.seconds} * case when ${tasks.size} = '1080P' then ${rates["1080P"]}::float8 else ${rates["720P"]}::float8 end), 0)::float8`;
+  // Estimated, with today's rates. Refused creates and the failures the gateway refunds cost
+  // nothing; our own give-ups and unconfirmed creates may still be billed (charge.ts).
+  return sumWhen(chargedSql, costSql(rates));
 }
 
 export function startOfUtcDay(now: Date): Date {
@@ -39,6 +41,10 @@ export async function checkSpend(
   const rates = priceRates();
   const cost = estimateCost(request.seconds, request.size, rates);
 
+  // Every submission counts toward the rate limit, refused ones included: a refusal still
+  // reached the gateway (a 429 or a quota refusal says it is already struggling), and a
+  // script or a stuck button resending refused creates must be slowed down like any other.
+  // Budgets, below, count only what may be billed.
   const [recent] = await tx
     .select({ n: count() })
     .from(tasks)

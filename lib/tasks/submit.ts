@@ -4,6 +4,7 @@ import { eq, sql } from "drizzle-orm";
 import type { CurrentUser } from "@/lib/auth/user";
 import { getDb } from "@/lib/db/client";
 import { type TaskRow, tasks } from "@/lib/db/schema";
+import { env } from "@/lib/env";
 import { buildCreateBody, GatewayError } from "@/lib/gateway";
 import { getMediaRows } from "@/lib/media";
 import { gatewayMediaUrl } from "@/lib/media/urls";
@@ -11,11 +12,14 @@ import {
   clipDurationProblem,
   combinationKey,
   mediaKindLabels,
+  PROMPT_REQUIRED_MESSAGE,
+  promptProblem,
   type VideoRequest,
 } from "@/lib/video-request";
 import { usableMedia } from "./access";
 import { TaskError } from "./errors";
 import { gatewayFor } from "./gateway";
+import { promptRequired, rememberGatewayFact } from "./gateway-facts";
 import { logEvent } from "./log";
 import { checkSpend, SPEND_LOCK } from "./spend";
 import { gatewayToRow } from "./state";
@@ -81,11 +85,44 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
+ * The gateway certainly refused the create: nothing started, nothing is billed. The row stays,
+ * `refused` with the reason, so the history says what happened; budgets skip it (charge.ts).
+ * Its idempotency key is released: the same form sent again (after a top-up, with a prompt)
+ * is a new try, not a repeat of this refusal. A refusal for a missing prompt is remembered,
+ * so the next form asks for one before anyone pays. Returns the error for the form.
+ */
+async function refuse(id: string, error: GatewayError): Promise<TaskError> {
+  const db = await getDb();
+  const needsPrompt = error.code === "prompt_required:gateway";
+  const message = needsPrompt ? PROMPT_REQUIRED_MESSAGE : error.userMessage;
+  await db
+    .update(tasks)
+    .set({
+      status: "refused",
+      idempotencyKey: null,
+      completedAt: new Date(),
+      errorCode: error.code,
+      errorMessage: message,
+    })
+    .where(eq(tasks.id, id));
+  logEvent("task.refused", { taskId: id, code: error.code, status: error.status });
+  if (!needsPrompt) return new TaskError("rejected", message);
+  // Best effort: failing to remember must not hide the sentence from the person who asked.
+  await rememberGatewayFact("prompt_required").catch((cause: unknown) =>
+    logEvent("gateway_fact.unsaved", {
+      name: "prompt_required",
+      error: cause instanceof Error ? cause.message : "unknown",
+    }),
+  );
+  return new TaskError("prompt_required", message, "prompt");
+}
+
+/**
  * Submits one video: checks that every media id is one this app stored, for the right slot;
  * checks budgets and the rate limit and writes the task row in one transaction (so a crash
  * mid-call leaves a trace, and two tabs can't both slip under a budget), then asks the
- * gateway. A definite refusal removes the row and throws; an unknown outcome keeps the row
- * as `submit_unknown` and is never resubmitted (it may be running, and billed).
+ * gateway. A definite refusal keeps the row as `refused` and throws; an unknown outcome keeps
+ * the row as `submit_unknown` and is never resubmitted (it may be running, and billed).
  */
 export async function submitTask(
   request: VideoRequest,
@@ -120,6 +157,9 @@ export async function submitTask(
   const clip = rows.find((row) => row.kind === "first_clip");
   const durationProblem = clipDurationProblem(request.seconds, clip?.probe.durationSeconds);
   if (durationProblem) throw new TaskError("invalid_duration", durationProblem, "seconds");
+  // The form checks this too; here it stops a create the gateway would refuse anyway.
+  const missingPrompt = promptProblem(request.prompt, await promptRequired());
+  if (missingPrompt) throw new TaskError("prompt_required", missingPrompt, "prompt");
 
   const id = newTaskId();
   try {
@@ -158,17 +198,17 @@ export async function submitTask(
     const video = await gatewayFor(origin).createVideo(body);
     const [row] = await db
       .update(tasks)
-      .set({ gatewayId: video.id, refreshedAt: new Date(), ...gatewayToRow(video) })
+      .set({
+        gatewayId: video.id,
+        refreshedAt: new Date(),
+        ...gatewayToRow(video, undefined, { unknownTimeoutMs: env().UNKNOWN_STATUS_TIMEOUT_MS }),
+      })
       .where(eq(tasks.id, id))
       .returning();
     logEvent("task.submitted", { taskId: id, gatewayId: video.id, status: row.status });
     return row;
   } catch (error) {
-    if (error instanceof GatewayError && !error.outcomeUnknown) {
-      await db.delete(tasks).where(eq(tasks.id, id));
-      logEvent("task.refused", { taskId: id, code: error.code, status: error.status });
-      throw new TaskError("rejected", error.userMessage);
-    }
+    if (error instanceof GatewayError && !error.outcomeUnknown) throw await refuse(id, error);
     const code = error instanceof GatewayError ? error.code : "unexpected";
     const [row] = await db
       .update(tasks)

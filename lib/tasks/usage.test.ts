@@ -11,6 +11,9 @@ describe("usageCsv", () => {
         tasks: 1,
         seconds: 5,
         spendUsd: 0.5,
+        refunded: 1,
+        refundedUsd: 0.3,
+        refused: 0,
       },
       {
         day: "2026-11-25",
@@ -19,10 +22,16 @@ describe("usageCsv", () => {
         tasks: 2,
         seconds: 4,
         spendUsd: 0.4,
+        refunded: 0,
+        refundedUsd: 0,
+        refused: 2,
       },
     ]);
     const lines = csv.trimEnd().split("\r\n");
-    expect(lines[1]).toBe('2026-11-25,"Ann ""A"", Jr",a@x,1,5,0.50');
-    expect(lines[2]).toBe("2026-11-25,'=HYPERLINK(1),m@x,2,4,0.40");
+    expect(lines[0]).toBe(
+      "day,member,member_id,tasks,seconds,estimated_spend_usd,refunded_tasks,refunded_usd,refused_tasks",
+    );
+    expect(lines[1]).toBe('2026-11-25,"Ann ""A"", Jr",a@x,1,5,0.50,1,0.30,0');
+    expect(lines[2]).toBe("2026-11-25,'=HYPERLINK(1),m@x,2,4,0.40,0,0.00,2");
   });
 });

@@ -1,0 +1,49 @@
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import { getDb } from "@/lib/db/client";
+import { gatewayFacts } from "@/lib/db/schema";
+import { env, REAL_GATEWAY_URL } from "@/lib/env";
+
+/** Facts the app learns from its gateway's answers. */
+export type GatewayFact = "prompt_required";
+
+/**
+ * Which gateway a fact is about: its base URL, or "demo" for the in-app demo gateway (whose
+ * address follows the request). A fact learned from one gateway says nothing about another,
+ * so switching VIDEO_API_BASE_URL starts from what the settings say.
+ */
+export function gatewayIdentity(): string {
+  const { VIDEO_API_KEY, VIDEO_API_BASE_URL } = env();
+  if (VIDEO_API_BASE_URL) return VIDEO_API_BASE_URL;
+  return VIDEO_API_KEY ? REAL_GATEWAY_URL : "demo";
+}
+
+export async function rememberGatewayFact(name: GatewayFact, value: unknown = true): Promise<void> {
+  const db = await getDb();
+  await db
+    .insert(gatewayFacts)
+    .values({ gateway: gatewayIdentity(), name, value })
+    .onConflictDoUpdate({
+      target: [gatewayFacts.gateway, gatewayFacts.name],
+      set: { value, learnedAt: new Date() },
+    });
+}
+
+async function gatewayFact(name: GatewayFact): Promise<unknown> {
+  const db = await getDb();
+  const [row] = await db
+    .select({ value: gatewayFacts.value })
+    .from(gatewayFacts)
+    .where(and(eq(gatewayFacts.gateway, gatewayIdentity()), eq(gatewayFacts.name, name)))
+    .limit(1);
+  return row?.value;
+}
+
+/**
+ * Whether a create needs a prompt here: the setting says so, or this gateway refused a create
+ * without one before (it is remembered, so the next form asks before anyone pays).
+ */
+export async function promptRequired(): Promise<boolean> {
+  if (env().GATEWAY_REQUIRES_PROMPT) return true;
+  return (await gatewayFact("prompt_required")) === true;
+}
