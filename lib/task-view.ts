@@ -30,6 +30,11 @@ export interface TaskView {
   error: { code: string; message: string } | null;
   /** A passing problem while it runs, e.g. the gateway is not answering; we keep trying. */
   notice: string | null;
+  /**
+   * The provider's own signed link (https, expires about a day after completion), only while
+   * our copy of a completed video keeps failing: the member can still save the video.
+   */
+  providerUrl: string | null;
   /** Same-origin URLs to play and download the result, once completed. */
   videoUrl: string | null;
   downloadUrl: string | null;

@@ -77,6 +77,19 @@ export function TaskPanel({ taskId, pollMs, withLinks = false }: TaskPanelProps)
           <p className="text-ink-soft text-sm">{stageNotes[task.status]}</p>
         ) : null}
         {task.notice ? <p className="text-warning text-sm">{task.notice}</p> : null}
+        {task.providerUrl ? (
+          <p className="text-sm">
+            <a
+              href={task.providerUrl}
+              className="text-accent hover:underline"
+              rel="noreferrer noopener"
+              target="_blank"
+            >
+              Open the video service's copy
+            </a>{" "}
+            (the link expires about a day after the video was made)
+          </p>
+        ) : null}
         {task.error ? <p className="text-danger text-sm">{task.error.message}</p> : null}
         {error && !isTerminal(task.status) ? (
           <p className="text-warning text-sm">{lostContactNote(error)}</p>

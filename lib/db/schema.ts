@@ -93,6 +93,16 @@ export const tasks = pgTable(
     resultSeconds: real("result_seconds"),
     /** A JPEG frame of the result for the history, when one could be made. */
     posterKey: text("poster_key"),
+    /**
+     * The provider's own signed result link from the completed read (~24 h): the fallback
+     * when the gateway's `/content` cuts a slow copy short; fetched without our key.
+     */
+    resultUrl: text("result_url"),
+    /** Tries at keeping the result so far, the sentence saying why the last one failed, and
+     * the earliest time of the next (back-off: a failing copy is never retried every poll). */
+    resultCopyAttempts: integer("result_copy_attempts").notNull().default(0),
+    resultCopyError: text("result_copy_error"),
+    resultCopyNextAt: timestamp("result_copy_next_at", { withTimezone: true }),
   },
   (table) => [
     // History: newest first, optionally by state; keyset pagination on (created_at, id).

@@ -520,6 +520,28 @@ describe("getVideo", () => {
     expect(video.error?.code).toBe("cancelled");
   });
 
+  it.each([
+    [{ code: "Code: InvalidParameter", message: "bad size" }, "InvalidParameter", "bad size"],
+    [
+      { message: "Code: DataInspectionFailed, Message: flagged" },
+      "DataInspectionFailed",
+      "flagged",
+    ],
+    [{ code: "InvalidParameter", message: "bad size" }, "InvalidParameter", "bad size"],
+  ])('reads a failure\'s code with or without a "Code: " prefix', async (error, code, message) => {
+    const server = await serve((_req, res) => json(res, 200, { id: "t", status: "failed", error }));
+    expect((await client(server.url).getVideo("t")).error).toEqual({ code, message });
+  });
+
+  it("ignores a result link that is not an http(s) URL", async () => {
+    const server = await serve((_req, res) =>
+      json(res, 200, { id: "t", status: "completed", metadata: { url: "javascript:alert(1)" } }),
+    );
+    const video = await client(server.url).getVideo("t");
+    expect(video.status).toBe("completed");
+    expect(video.resultUrl).toBeUndefined();
+  });
+
   it("task_not_exist → not_found, not retried", async () => {
     const server = await serve((_req, res) =>
       json(res, 400, { code: "task_not_exist", message: "task_not_exist", data: null }),

@@ -6,7 +6,7 @@ import { env } from "@/lib/env";
 import { GatewayError } from "@/lib/gateway";
 import { gatewayFor } from "./gateway";
 import { logEvent } from "./log";
-import { keepResult } from "./result";
+import { copyDue, keepResult } from "./result";
 import { gatewayToRow } from "./state";
 
 /** A create still `submitting` after this long died with its server: outcome unknown. */
@@ -40,8 +40,9 @@ export const RESULT_COPY_WINDOW_MS = 26 * 3600 * 1000;
 function needsGateway(row: TaskRow): boolean {
   if (row.status === "queued" || row.status === "in_progress") return true;
   const finished = row.completedAt?.getTime() ?? 0;
+  // A copy that is waiting its back-off, or gave up, needs nobody to ask anything.
   return (
-    row.status === "completed" && !row.resultKey && Date.now() - finished < RESULT_COPY_WINDOW_MS
+    row.status === "completed" && copyDue(row) && Date.now() - finished < RESULT_COPY_WINDOW_MS
   );
 }
 
@@ -123,10 +124,12 @@ export async function refreshTask(
 
   try {
     const video = await gatewayFor(origin, "poll").getVideo(claimed.gatewayId);
-    const next = await update(
-      id,
-      gatewayToRow(video, claimed, { unknownTimeoutMs: env().UNKNOWN_STATUS_TIMEOUT_MS }),
-    );
+    const changes = gatewayToRow(video, claimed, {
+      unknownTimeoutMs: env().UNKNOWN_STATUS_TIMEOUT_MS,
+    });
+    // The provider's own link: the fallback when the gateway's /content cuts a slow copy short.
+    if (video.status === "completed" && video.resultUrl) changes.resultUrl = video.resultUrl;
+    const next = await update(id, changes);
     if (next.status !== claimed.status) {
       logEvent("task.status", { taskId: id, from: claimed.status, to: next.status });
     }

@@ -1,10 +1,11 @@
 import "server-only";
-import { and, asc, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, gt, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { tasks } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { logEvent } from "./log";
 import { type Defer, RESULT_COPY_WINDOW_MS, refreshTask } from "./refresh";
+import { MAX_RESULT_COPY_ATTEMPTS } from "./result";
 
 /**
  * Picks up tasks nobody is watching (a closed tab, a restart), so their results are still
@@ -25,6 +26,9 @@ export async function sweepTasks(origin: string, limit = 50): Promise<{ checked:
             inArray(tasks.status, ["completed"]),
             isNull(tasks.resultKey),
             gt(tasks.completedAt, new Date(Date.now() - RESULT_COPY_WINDOW_MS)),
+            // Not a copy waiting its back-off or given up: those would fill the batch forever.
+            lt(tasks.resultCopyAttempts, MAX_RESULT_COPY_ATTEMPTS),
+            or(isNull(tasks.resultCopyNextAt), lte(tasks.resultCopyNextAt, sql`now()`)),
           ),
         ),
         or(

@@ -1,11 +1,15 @@
 import type { TaskRow } from "@/lib/db/schema";
 import { isTerminal, type TaskView } from "@/lib/task-view";
 
-/** Our row → what the browser may see. No gateway ids or URLs leave the server. */
+/**
+ * Our row → what the browser may see. No gateway ids or URLs leave the server; the one
+ * exception is the provider's own signed https link, and only while we fail to keep a copy.
+ */
 export function toTaskView(row: TaskRow): TaskView {
   const terminal = isTerminal(row.status);
   const message = row.errorMessage ?? "";
   const completed = row.status === "completed";
+  const copyFailing = completed && !row.resultKey && row.resultCopyError !== null;
   return {
     id: row.id,
     status: row.status,
@@ -18,7 +22,8 @@ export function toTaskView(row: TaskRow): TaskView {
     startedAt: row.startedAt?.toISOString() ?? null,
     completedAt: row.completedAt?.toISOString() ?? null,
     error: terminal && row.errorCode ? { code: row.errorCode, message } : null,
-    notice: !terminal && row.errorCode ? message : null,
+    notice: !terminal && row.errorCode ? message : copyFailing ? row.resultCopyError : null,
+    providerUrl: copyFailing && row.resultUrl?.startsWith("https://") ? row.resultUrl : null,
     videoUrl: completed ? `/api/tasks/${row.id}/video` : null,
     downloadUrl: completed ? `/api/tasks/${row.id}/video?download=1` : null,
   };
