@@ -42,7 +42,7 @@
  * | `[demo-fail:poll-503]`     | retrieve answers 503 (shape 1), no `Retry-After`                     |
  * | `[demo-fail:poll-hang]`    | retrieve does not answer until the window ends or the caller hangs up (at most 60 s) |
  * | `[demo-fail:poll-malformed]` | retrieve answers 200 with a body cut off mid-JSON                  |
- * | `[demo-fail:content-midstream]` | `/content` sends the first half of the MP4, then breaks the connection |
+ * | `[demo-fail:content-midstream]` | `/content` (and the `metadata.url` link: the provider's connection is what breaks) sends the first half of the MP4, then breaks |
  * | `[demo-fail:unknown-transient]` | retrieve answers status `unknown` with `error.code` `Throttling.RateQuota` (new-api's failed refresh round), by default for 2 minutes, then the task goes on and completes |
  *
  * `create-hang` takes the same argument as its hang length. An unknown `[demo-fail:…]` name,

@@ -285,9 +285,13 @@ export function createDemoGateway(deps: DemoGatewayDeps): DemoGateway {
       if (!task) return linkRefused("missing");
       if (task.settled.status !== "completed") return linkRefused("missing");
       if (linkExpired(task)) return linkRefused("expired");
-      // The provider's storage: Range honoured, no deadline, whatever the gateway's faults.
+      // The provider's storage: Range honoured, no deadline. A connection to it that breaks
+      // (`content-midstream`) breaks this download as it breaks /content, which streams it;
+      // a slow gateway (`content-slow`) does not reach it.
       const bytes = await loadSampleVideo(task.request.size as VideoSize);
-      return videoResponse(bytes, request.headers.get("range"));
+      const response = videoResponse(bytes, request.headers.get("range"));
+      if (task.acting === "content-midstream" && response.ok) return brokenMidway(response);
+      return response;
     },
   };
 }

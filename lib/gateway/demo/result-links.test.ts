@@ -81,6 +81,17 @@ describe.each(["documented", "new-api"] as const)("result link (%s)", (dialect) 
     expect(await expired.text()).toMatch(/Request has expired/);
   });
 
+  it("[demo-fail:content-midstream]: the link breaks half-way too while the window lasts", async () => {
+    const { link, advance } = await completed({ dialect }, "[demo-fail:content-midstream:6s]");
+    const broken = await fetch(link);
+    expect(broken.status).toBe(200);
+    await expect(broken.arrayBuffer()).rejects.toThrow();
+    advance(2000);
+    const whole = await fetch(link);
+    const bytes = Buffer.from(await whole.arrayBuffer());
+    expect(bytes.byteLength).toBe(Number(whole.headers.get("content-length")));
+  });
+
   it("[demo-fail:content]: /content answers 502 and the link has expired too", async () => {
     const { link, call } = await completed({ dialect }, "[demo-fail:content]");
     expect((await call("GET", "/v1/videos/task_1/content")).status).toBe(502);
