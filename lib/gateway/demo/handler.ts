@@ -119,10 +119,16 @@ function pollFaultReply(fault: ActiveFault["fault"], id: string): Response | und
   }
 }
 
-/** The gateway's own root (everything before `/v1/videos`), from the URL it was called on. */
+/**
+ * The gateway's own root (everything before `/v1/videos`) as its caller reached it: result
+ * links must work from there. The Host header, because Next hands route handlers a URL on
+ * "localhost" whatever address was called (`next start -H 127.0.0.1` included). It only
+ * shapes the answer to that same caller.
+ */
 function rootOf(request: Request): string {
   const url = new URL(request.url);
-  return `${url.origin}${url.pathname.replace(/\/v1\/videos(\/.*)?$/, "")}`;
+  const host = request.headers.get("host") ?? url.host;
+  return `${url.protocol}//${host}${url.pathname.replace(/\/v1\/videos(\/.*)?$/, "")}`;
 }
 
 export function createDemoGateway(deps: DemoGatewayDeps): DemoGateway {

@@ -5,6 +5,8 @@ import {
   startGateway,
   startMediaServer,
 } from "./gateway.harness";
+import { createDemoGateway, routeDemoRequest } from "./handler";
+import { memoryDemoStore } from "./store";
 
 // metadata.url, in both dialects: a signed link to the finished MP4 that needs no key (the
 // client fetches it without one when /content fails or is cut), honours Range, is not held to
@@ -96,6 +98,29 @@ describe.each(["documented", "new-api"] as const)("result link (%s)", (dialect) 
     const { link, call } = await completed({ dialect }, "[demo-fail:content]");
     expect((await call("GET", "/v1/videos/task_1/content")).status).toBe(502);
     expect((await fetch(link)).status).toBe(403);
+  });
+});
+
+describe("result link, as the caller reached the gateway", () => {
+  it("names the host the caller used, not the URL Next hands the route (localhost)", async () => {
+    const gateway = createDemoGateway({
+      store: memoryDemoStore(),
+      apiKey: "demo-key",
+      stepMs: 0,
+      media: { timeoutMs: 2000 },
+    });
+    const request = (path: string, init: RequestInit = {}) =>
+      new Request(`http://localhost:3261/api/demo-gateway${path}`, {
+        ...init,
+        headers: { Authorization: "Bearer demo-key", Host: "127.0.0.1:3261" },
+      });
+    const created = await routeDemoRequest(
+      gateway,
+      request("/v1/videos", { method: "POST", body: JSON.stringify(body()) }),
+    );
+    const { id } = await created.json();
+    const video = await (await routeDemoRequest(gateway, request(`/v1/videos/${id}`))).json();
+    expect(video.metadata.url).toMatch(/^http:\/\/127\.0\.0\.1:3261\/api\/demo-gateway\/files\//);
   });
 });
 
