@@ -31,9 +31,11 @@ async function listen(server: http.Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+let mediaServerUrl = "";
+
 /** A server for the media URLs (`${mediaUrl}/frame.png`, …); 404 for anything else. */
-export function startMediaServer(): Promise<string> {
-  return listen(
+export async function startMediaServer(): Promise<string> {
+  mediaServerUrl = await listen(
     http.createServer((req, res) => {
       const file = files[req.url ?? ""];
       if (!file) {
@@ -44,6 +46,7 @@ export function startMediaServer(): Promise<string> {
       res.end(file.bytes);
     }),
   );
+  return mediaServerUrl;
 }
 
 export async function closeHarnessServers(): Promise<void> {
@@ -57,12 +60,23 @@ export async function closeHarnessServers(): Promise<void> {
     ),
   );
   servers.clear();
+  mediaServerUrl = "";
+}
+
+/**
+ * How the harness's gateways download media: quickly, and only from this harness's media
+ * server. `allow` is the demo's list of trusted media origins (media-policy.ts on main: the
+ * app trusts only its own signed links; without `allow` nothing is downloaded).
+ */
+export function mediaOptions(mediaUrl: string) {
+  return { timeoutMs: 2000, allow: (url: URL) => url.origin === mediaUrl };
 }
 
 export type HarnessOptions = Partial<Omit<DemoGatewayDeps, "store" | "apiKey" | "now" | "newId">>;
 
 /** A gateway with its own clock (starting 2026-03-01 12:00 UTC), stages of 1 s by default. */
 export async function startGateway(options: HarnessOptions = {}) {
+  if (!mediaServerUrl) throw new Error("startMediaServer() first: the gateway downloads from it");
   let clock = Date.parse("2026-03-01T12:00:00Z");
   let ids = 0;
   const gateway = createDemoGateway({
@@ -71,7 +85,7 @@ export async function startGateway(options: HarnessOptions = {}) {
     stepMs: 1000,
     now: () => new Date(clock),
     newId: () => `task_${++ids}`,
-    media: { timeoutMs: 2000 },
+    media: mediaOptions(mediaServerUrl),
     ...options,
   });
   const root = `${await listen(http.createServer(nodeListener(gateway)))}/api/demo-gateway`;

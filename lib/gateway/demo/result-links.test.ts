@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   closeHarnessServers,
   type HarnessOptions,
+  mediaOptions,
   startGateway,
   startMediaServer,
 } from "./gateway.harness";
@@ -107,7 +108,7 @@ describe("result link, as the caller reached the gateway", () => {
       store: memoryDemoStore(),
       apiKey: "demo-key",
       stepMs: 0,
-      media: { timeoutMs: 2000 },
+      media: mediaOptions(mediaUrl),
     });
     const request = (path: string, init: RequestInit = {}) =>
       new Request(`http://localhost:3261/api/demo-gateway${path}`, {
