@@ -3,8 +3,7 @@ import { newApiDialect } from "./new-api";
 import type { DemoDialect, DemoDialectName } from "./types";
 
 export { NEW_API_DOWNLOAD_LIMIT_MS, NEW_API_SATURATED } from "./new-api";
-export type { DemoDialect, DemoDialectName, TaskView } from "./types";
-export { demoDialectNames } from "./types";
+export type { DemoDialect, DemoDialectName, DemoTaskView } from "./types";
 
 export function demoDialect(
   name: DemoDialectName,

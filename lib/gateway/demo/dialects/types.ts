@@ -7,8 +7,8 @@ import type { DemoRequest } from "../validate";
  * share: keys, faults, the timeline, the media check, the store.
  */
 
-export const demoDialectNames = ["documented", "new-api"] as const;
-export type DemoDialectName = (typeof demoDialectNames)[number];
+/** DEMO_GATEWAY_DIALECT's values (lib/env.ts). */
+export type DemoDialectName = "documented" | "new-api";
 
 export type CreateRead = { ok: true; request: DemoRequest } | { ok: false; reply: Response };
 
@@ -21,7 +21,7 @@ export type CreateFaultReply =
   | "create-500";
 
 /** One task as the create's answer or a read shows it. */
-export interface TaskView {
+export interface DemoTaskView {
   id: string;
   request: DemoRequest;
   createdAt: Date;
@@ -42,7 +42,7 @@ export interface DemoDialect {
   providerRefusal(code: "InvalidParameter", message: string): Response;
   createFault(fault: CreateFaultReply): Response;
   /** The JSON object of the create's answer (`create`) or of a read. */
-  video(view: TaskView, as: "create" | "read"): Record<string, unknown>;
+  video(view: DemoTaskView, as: "create" | "read"): Record<string, unknown>;
   /** `/content` for an id it does not know. */
   contentUnknown(): Response;
   /** `/content` before the task completed (or after it failed). */
