@@ -1,6 +1,7 @@
 import { defineConfig, type PlaywrightTestConfig } from "@playwright/test";
 import { AUTH_E2E } from "./e2e/auth-settings";
 import { DEPLOYED_E2E } from "./e2e/deployed-settings";
+import { NEW_API_E2E } from "./e2e/new-api-settings";
 import { S3_E2E } from "./e2e/s3-settings";
 
 /**
@@ -47,6 +48,7 @@ const NO_SETTINGS = Object.fromEntries(
     "AUTH_TRUST_HOST",
     "DEMO_GATEWAY_MEDIA_ORIGINS",
     "VERCEL",
+    "DEMO_GATEWAY_DIALECT",
   ].map((name) => [name, ""]),
 );
 
@@ -120,6 +122,17 @@ function s3rver(settings: { s3Port: number; bucket: string; s3Dir: string; baseU
   );
 }
 
+/** Specs that run in the demo projects (`demo`, and `new-api` against the other dialect). */
+const NOT_DEMO = [/s3\.spec\.ts$/, /auth\.spec\.ts$/, /deployed\.spec\.ts$/];
+
+/** What the demo gateway of the `new-api` servers is set to, besides its dialect. */
+const NEW_API_GATEWAY = {
+  DEMO_GATEWAY_DIALECT: "new-api",
+  // As the main server's: kept-results.spec.ts creates straight against it with this key.
+  DEMO_GATEWAY_KEY: DEPLOYED_E2E.apiKey,
+  MEDIA_URL_TTL_SECONDS: "3600",
+};
+
 export default defineConfig({
   testDir: "e2e",
   globalSetup: "./e2e/global-setup.ts",
@@ -149,7 +162,10 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "demo", testIgnore: [/s3\.spec\.ts$/, /auth\.spec\.ts$/, /deployed\.spec\.ts$/] },
+    // *.new-api.spec.ts need the new-api dialect's own behaviour (a required prompt, a cut
+    // /content, a transient unknown): only the new-api project runs them.
+    { name: "demo", testIgnore: [...NOT_DEMO, /\.new-api\.spec\.ts$/] },
+    { name: "new-api", testIgnore: NOT_DEMO, use: { baseURL: NEW_API_E2E.baseURL } },
     { name: "s3", testMatch: /s3\.spec\.ts$/, use: { baseURL: S3_E2E.baseURL } },
     { name: "auth", testMatch: /auth\.spec\.ts$/, use: { baseURL: AUTH_E2E.baseURL } },
     {
@@ -175,6 +191,26 @@ export default defineConfig({
         DEMO_CONTENT_TTL_MS: "5000",
         MEDIA_URL_TTL_SECONDS: "3600",
       },
+    }),
+    // The same build, its demo gateway speaking mainline new-api's dialect: every demo spec
+    // runs against it too. No GATEWAY_REQUIRES_PROMPT: every spec that generates writes a
+    // prompt, and the ones that check the form without one must see it as documented.
+    appServer({
+      port: NEW_API_E2E.port,
+      dataDir: NEW_API_E2E.dataDir,
+      env: {
+        ...NEW_API_GATEWAY,
+        // Result links expire this soon, as on the main server (kept-results.spec.ts).
+        DEMO_CONTENT_TTL_MS: "5000",
+      },
+    }),
+    // Another new-api server for the *.new-api.spec.ts that need a fresh one: it must still
+    // learn that its gateway requires a prompt, its result links must outlive the 60 s cut of
+    // /content, and its tasks the two-minute transient unknown.
+    appServer({
+      port: NEW_API_E2E.fresh.port,
+      dataDir: NEW_API_E2E.fresh.dataDir,
+      env: { ...NEW_API_GATEWAY, DEMO_CONTENT_TTL_MS: "600000", TASK_TIMEOUT_MS: "600000" },
     }),
     // The same build with S3 storage (s3rver).
     s3rver(S3_E2E),

@@ -30,9 +30,12 @@ test("a video still plays and downloads after the gateway's link has expired", a
   const mediaUrl = new URL((await preview.getAttribute("src")) as string, baseURL).toString();
   const created = await page.request.post("/api/demo-gateway/v1/videos", {
     headers: DEMO,
+    // Both forms, as the app's client sends them: the new-api project's gateway reads only
+    // metadata.input.media.
     data: {
       model: "wan2.7-i2v",
       media: [{ type: "first_frame", url: mediaUrl }],
+      metadata: { input: { media: [{ type: "first_frame", url: mediaUrl }] } },
       prompt: `Direct to the gateway ${token}`,
       seconds: "2",
       size: "720P",

@@ -2,16 +2,21 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { expect, test } from "./fixtures";
+import { NEW_API_E2E } from "./new-api-settings";
 import { StudioPage } from "./pages/studio";
 
 // Restart safety, for real: this spec runs its own production server (the build the
 // configured webServer made) on its own data folder, kills it with SIGKILL while a task runs,
 // starts it again, and checks the sweeper finishes and keeps the video with no page open.
 
-const PORT = 3230;
-const ORIGIN = `http://127.0.0.1:${PORT}`;
 const ROOT = path.join(__dirname, "..");
-const DATA_DIR = ".data-e2e-restart";
+
+/**
+ * The server this spec runs: its own port and data folder per project, so `demo` and
+ * `new-api` can run it at once; in `new-api` its demo gateway speaks that dialect.
+ */
+let target = { port: 3230, dataDir: ".data-e2e-restart", dialect: "documented" };
+const origin = () => `http://127.0.0.1:${target.port}`;
 
 let server: ChildProcess | undefined;
 let serverLog = "";
@@ -19,7 +24,7 @@ let serverLog = "";
 function startServer(): ChildProcess {
   const child = spawn(
     path.join(ROOT, "node_modules/.bin/next"),
-    ["start", "-H", "127.0.0.1", "-p", String(PORT)],
+    ["start", "-H", "127.0.0.1", "-p", String(target.port)],
     {
       cwd: ROOT,
       // Its own process group, so one signal reaches next and any child it starts.
@@ -28,8 +33,9 @@ function startServer(): ChildProcess {
       env: {
         ...process.env,
         NEXT_TELEMETRY_DISABLED: "1",
-        DATA_DIR,
-        PORT: String(PORT),
+        DATA_DIR: target.dataDir,
+        PORT: String(target.port),
+        DEMO_GATEWAY_DIALECT: target.dialect,
         // 4 stages × 1.5 s: the task is still running when the server dies.
         DEMO_STEP_MS: "1500",
         POLL_INTERVAL_MS: "500",
@@ -74,12 +80,12 @@ async function killServer(): Promise<void> {
 async function waitForServer(): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    const response = await fetch(`${ORIGIN}/api/tasks/warm-up-probe`).catch(() => null);
+    const response = await fetch(`${origin()}/api/tasks/warm-up-probe`).catch(() => null);
     if (response?.status === 404) return;
     if (server && server.exitCode !== null) throw new Error(`The server exited:\n${serverLog}`);
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
-  throw new Error(`The server did not answer on ${ORIGIN} within 60 s:\n${serverLog}`);
+  throw new Error(`The server did not answer on ${origin()} within 60 s:\n${serverLog}`);
 }
 
 test.describe.configure({ mode: "serial" });
@@ -88,21 +94,28 @@ test.beforeAll(async () => {
   // The first start pays for creating and migrating the embedded database (~2 s idle, more
   // on a busy machine): not part of what the test measures.
   test.setTimeout(90_000);
-  await rm(path.join(ROOT, DATA_DIR), { recursive: true, force: true });
+  if (test.info().project.name === "new-api") {
+    target = {
+      port: NEW_API_E2E.restartPort,
+      dataDir: ".data-e2e-restart-new-api",
+      dialect: "new-api",
+    };
+  }
+  await rm(path.join(ROOT, target.dataDir), { recursive: true, force: true });
   server = startServer();
   await waitForServer();
 });
 
 test.afterAll(async () => {
   await killServer();
-  await rm(path.join(ROOT, DATA_DIR), { recursive: true, force: true });
+  await rm(path.join(ROOT, target.dataDir), { recursive: true, force: true });
 });
 
 test("a task running when the server is killed is finished and kept after a restart, unwatched", async ({
   browser,
 }) => {
   test.setTimeout(60_000);
-  const context = await browser.newContext({ baseURL: ORIGIN });
+  const context = await browser.newContext({ baseURL: origin() });
   const studio = new StudioPage(await context.newPage());
   await studio.goto();
   await studio.dropFile("First frame", "portrait.png");
@@ -120,17 +133,17 @@ test("a task running when the server is killed is finished and kept after a rest
   // Nobody watches now. The poster route only reads the row (it never asks the gateway), so
   // polling it does not refresh the task: only the sweeper can finish and keep it.
   await expect
-    .poll(async () => (await fetch(`${ORIGIN}/api/tasks/${taskId}/poster`)).status, {
+    .poll(async () => (await fetch(`${origin()}/api/tasks/${taskId}/poster`)).status, {
       timeout: 20_000,
       intervals: [500],
     })
     .toBe(200);
   expect(serverLog).toContain(`"event":"task.result_kept","taskId":"${taskId}"`);
   expect(serverLog).toContain(`"event":"sweep.done"`);
-  const poster = await fetch(`${ORIGIN}/api/tasks/${taskId}/poster`);
+  const poster = await fetch(`${origin()}/api/tasks/${taskId}/poster`);
   expect(poster.headers.get("content-type")).toBe("image/jpeg");
 
-  const viewer = await browser.newContext({ baseURL: ORIGIN });
+  const viewer = await browser.newContext({ baseURL: origin() });
   const page = await viewer.newPage();
   await page.goto(`/videos/${taskId}`);
   const view = new StudioPage(page);

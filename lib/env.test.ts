@@ -124,3 +124,12 @@ describe("settings: gateway dialect", () => {
     expect(message).toContain("UNKNOWN_STATUS_TIMEOUT_MS");
   });
 });
+
+describe("settings: the demo gateway's dialect", () => {
+  it("acts the documented gateway unless told new-api, and refuses another name", () => {
+    expect(parseEnv({}).DEMO_GATEWAY_DIALECT).toBe("documented");
+    expect(parseEnv({ DEMO_GATEWAY_DIALECT: "" }).DEMO_GATEWAY_DIALECT).toBe("documented");
+    expect(parseEnv({ DEMO_GATEWAY_DIALECT: "new-api" }).DEMO_GATEWAY_DIALECT).toBe("new-api");
+    expect(refusal({ DEMO_GATEWAY_DIALECT: "mainline" })).toContain("DEMO_GATEWAY_DIALECT");
+  });
+});

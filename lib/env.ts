@@ -114,6 +114,16 @@ const envSchema = z.object({
    * setting its VIDEO_API_KEY to this value: the deployed-shape test does exactly that.
    */
   DEMO_GATEWAY_KEY: z.string().min(8).default(DEMO_GATEWAY_DEFAULT_KEY),
+  /**
+   * Demo gateway: which gateway it acts. `documented`: the contract of the gateway's own page
+   * (docs/upstream-api.md). `new-api`: mainline new-api's code (the doc's last section): media
+   * only from `metadata`, prompt required, its error shapes, `/content` without Range and cut
+   * at 60 s. Tests run the app against both.
+   */
+  DEMO_GATEWAY_DIALECT: z.preprocess(
+    emptyAsUndefined,
+    z.enum(["documented", "new-api"]).default("documented"),
+  ),
   /** Demo gateway: milliseconds per stage (queued → 10% → 20% → 30% → completed). */
   DEMO_STEP_MS: z.coerce.number().int().min(0).default(2500),
   /** Demo gateway: how long a finished video stays downloadable, like the provider's ~24 h. */

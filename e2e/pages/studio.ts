@@ -196,7 +196,12 @@ export class StudioPage {
       video.muted = true; // autoplay rules allow muted play without a gesture
       // play() resolves once the element has data and is playing; it rejects on a decode error.
       await video.play();
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The clock moves once frames are decoded: on a loaded machine (two cores, several app
+      // servers) that can take more than a moment, so wait for it rather than a fixed 300 ms.
+      const deadline = performance.now() + 5_000;
+      while (video.currentTime === 0 && !video.error && performance.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       const result = {
         readyState: video.readyState,
         duration: video.duration,

@@ -1,34 +1,39 @@
 /**
  * Faults the demo gateway can act out, chosen by a marker anywhere in the prompt, so tests
  * (and curious people) can see every failure the real gateway can produce. Type one into the
- * Prompt field.
+ * Prompt field. Each answers in the dialect the gateway speaks (DEMO_GATEWAY_DIALECT, see
+ * ./dialects): the words below are the documented dialect's, the new-api column where it
+ * differs.
  *
  * The create is refused, no task is made:
  *
  * | marker                     | what happens                                                        |
  * | -------------------------- | ------------------------------------------------------------------- |
- * | `[demo-fail:quota]`        | the create answers 402 (shape 1, insufficient quota)                 |
- * | `[demo-fail:rate-limit]`   | the create answers 429 with `Retry-After: 2` (shape 1)              |
- * | `[demo-fail:unavailable]`  | the create answers 503 (shape 1)                                    |
+ * | `[demo-fail:quota]`        | the create answers 402 (shape 1, insufficient quota); new-api: 403 flat `insufficient_user_quota` |
+ * | `[demo-fail:rate-limit]`   | the create answers 429 with `Retry-After: 2` (shape 1); new-api: 429 with its fixed Chinese message |
+ * | `[demo-fail:rate-limit-empty]` | the create answers 429 with an empty body (a build's global limiter) |
+ * | `[demo-fail:unavailable]`  | the create answers 503 (shape 1); new-api: 503 `model_not_found`   |
  *
  * The create is accepted (the task exists and runs) but its answer is lost, so the caller
  * cannot tell: the outcome is unknown.
  *
- * | `[demo-fail:create-500]`   | the task is made, then the create answers 500 (shape 1)              |
+ * | `[demo-fail:create-500]`   | the task is made, then the create answers 500 (shape 1); new-api: 500 `do_request_failed` |
  * | `[demo-fail:create-hang]`  | the task is made, then the create does not answer until the caller hangs up (at most 60 s, then 504) |
  *
  * The task's ending:
  *
- * | `[demo-fail:moderation]`   | the task runs, then ends `failed`: ali_api_error "DataInspectionFailed: …" |
+ * | `[demo-fail:moderation]`   | the task runs, then ends `failed`: ali_api_error "DataInspectionFailed: …" (new-api: code DataInspectionFailed, no prefix) |
  * | `[demo-fail:invalid]`      | the task runs, then ends `failed`: ali_api_error "InvalidParameter: …"     |
- * | `[demo-fail:content]`      | the task completes, but `/content` answers 502 (expired link, shape 3)     |
+ * | `[demo-fail:content]`      | the task completes, but `/content` answers 502 and `metadata.url` 403 (expired link) |
+ * | `[demo-fail:content-slow]` | `/content` trickles the MP4 over 3 × 60 s, so new-api's 60 s cut ends it; `metadata.url` serves it whole |
  * | `[demo-fail:unknown-forever]` | every retrieve answers status `unknown`, forever                     |
  * | `[demo-fail:stuck]`        | the task reaches `in_progress` 30 % and never moves again            |
  *
  * Passing faults: they last for a window counted from the task's creation, then the gateway
  * answers normally again, so a client that keeps trying sees the task through. The window is
  * an optional argument, `[demo-fail:poll-500:3s]` or `[demo-fail:poll-500:1500ms]` (at most
- * 10 minutes); without one it is 10 s.
+ * 10 minutes; no "m", which reads as either unit); without one it is 10 s, and 2 minutes for
+ * `unknown-transient` (`[demo-fail:unknown-transient]` = `[demo-fail:unknown-transient:120s]`).
  *
  * | `[demo-fail:poll-429]`     | retrieve answers 429 with `Retry-After: 1` (shape 1)                 |
  * | `[demo-fail:poll-429-bare]`| retrieve answers 429 without `Retry-After`                           |
@@ -37,7 +42,8 @@
  * | `[demo-fail:poll-503]`     | retrieve answers 503 (shape 1), no `Retry-After`                     |
  * | `[demo-fail:poll-hang]`    | retrieve does not answer until the window ends or the caller hangs up (at most 60 s) |
  * | `[demo-fail:poll-malformed]` | retrieve answers 200 with a body cut off mid-JSON                  |
- * | `[demo-fail:content-midstream]` | `/content` sends the first half of the MP4, then breaks the connection |
+ * | `[demo-fail:content-midstream]` | `/content` (and the `metadata.url` link: the provider's connection is what breaks) sends the first half of the MP4, then breaks |
+ * | `[demo-fail:unknown-transient]` | retrieve answers status `unknown` with `error.code` `Throttling.RateQuota` (new-api's failed refresh round), by default for 2 minutes, then the task goes on and completes |
  *
  * `create-hang` takes the same argument as its hang length. An unknown `[demo-fail:…]` name,
  * or a window on a fault that has none, is refused with 400 so a typo in a test cannot pass
@@ -49,8 +55,10 @@ export const demoFaults = [
   "invalid",
   "quota",
   "rate-limit",
+  "rate-limit-empty",
   "unavailable",
   "content",
+  "content-slow",
   "create-500",
   "create-hang",
   "unknown-forever",
@@ -63,11 +71,17 @@ export const demoFaults = [
   "poll-hang",
   "poll-malformed",
   "content-midstream",
+  "unknown-transient",
 ] as const;
 export type DemoFault = (typeof demoFaults)[number];
 
 /** Faults that refuse the create itself; no task is made. */
-export const createFaults: readonly DemoFault[] = ["quota", "rate-limit", "unavailable"];
+export const createFaults: readonly DemoFault[] = [
+  "quota",
+  "rate-limit",
+  "rate-limit-empty",
+  "unavailable",
+];
 
 /** Faults that make the task, then lose the create's answer. */
 export const lostCreateFaults: readonly DemoFault[] = ["create-500", "create-hang"];
@@ -83,10 +97,17 @@ export const windowFaults: readonly DemoFault[] = [
   "poll-hang",
   "poll-malformed",
   "content-midstream",
+  "unknown-transient",
 ];
 
 /** A passing fault's window when the marker names none. */
 export const DEFAULT_FAULT_WINDOW_MS = 10_000;
+/** new-api's refresh rounds can fail for minutes under load: the transient unknown's default. */
+export const UNKNOWN_TRANSIENT_WINDOW_MS = 2 * 60_000;
+
+function defaultWindowMs(fault: DemoFault): number {
+  return fault === "unknown-transient" ? UNKNOWN_TRANSIENT_WINDOW_MS : DEFAULT_FAULT_WINDOW_MS;
+}
 /** The longest window a marker may ask for. */
 export const MAX_FAULT_WINDOW_MS = 10 * 60_000;
 /** The longest a hang lasts, whatever the window: a demo must not hold sockets forever. */
@@ -114,7 +135,7 @@ function parseBody(body: string): ActiveFault | undefined {
   const fault = match[1];
   const windowed = windowFaults.includes(fault);
   if (match[2] === undefined) {
-    return windowed ? { fault, windowMs: DEFAULT_FAULT_WINDOW_MS } : { fault };
+    return windowed ? { fault, windowMs: defaultWindowMs(fault) } : { fault };
   }
   if (!windowed) return undefined;
   const windowMs = Math.round(Number(match[2]) * (match[3] === "s" ? 1000 : 1));
@@ -140,8 +161,8 @@ export function readStoredFault(value: unknown): ActiveFault | undefined {
   const [name, ms] = value.split(":");
   if (!isFault(name)) return undefined;
   if (!windowFaults.includes(name)) return { fault: name };
-  const windowMs = ms === undefined ? DEFAULT_FAULT_WINDOW_MS : Number(ms);
-  return { fault: name, windowMs: Number.isFinite(windowMs) ? windowMs : DEFAULT_FAULT_WINDOW_MS };
+  const windowMs = ms === undefined ? defaultWindowMs(name) : Number(ms);
+  return { fault: name, windowMs: Number.isFinite(windowMs) ? windowMs : defaultWindowMs(name) };
 }
 
 export function isDemoFault(value: unknown): value is DemoFault {
@@ -165,4 +186,13 @@ export const faultErrors: Partial<Record<DemoFault, { code: string; message: str
     code: "ali_api_error",
     message: "InvalidParameter: The first frame could not be used to generate a video.",
   },
+};
+
+/**
+ * What a read says while the gateway's refresh round fails (`unknown-transient`): the
+ * provider throttled the gateway's query, the task itself runs on.
+ */
+export const throttledRefresh = {
+  code: "ali_api_error",
+  message: "Throttling.RateQuota: Requests rate limit exceeded, please try again later.",
 };

@@ -147,8 +147,9 @@ describe("demo gateway", () => {
     ]);
     const done = await (await call("GET", "/v1/videos/task_1")).json();
     expect(done.completed_at).toBe(video.created_at + 4);
+    // A key-free, signed link (like the provider's), not the keyed /content.
     expect(done.metadata.url).toMatch(
-      /^http:\/\/app\.test\/api\/demo-gateway\/v1\/videos\/task_1\/content\?Expires=\d+$/,
+      /^http:\/\/app\.test\/api\/demo-gateway\/files\/task_1\?expires=\d+&signature=[0-9a-f]{64}$/,
     );
     expect(done.error).toBeUndefined();
   });

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { VideoSize } from "@/lib/video-request";
 import { loadSampleVideo, videoResponse } from "./content";
+import { type DemoDialectName, demoDialect, NEW_API_DOWNLOAD_LIMIT_MS } from "./dialects";
 import {
   type ActiveFault,
   createFaults,
@@ -12,6 +13,7 @@ import {
   storedFault,
   windowFaults,
 } from "./faults";
+import { resultLinks } from "./links";
 import { checkMediaUrl, type MediaCheckOptions } from "./media-check";
 import {
   contentError,
@@ -22,13 +24,15 @@ import {
   unauthorized,
 } from "./replies";
 import type { DemoStore } from "./store";
-import { type DemoState, demoState } from "./timeline";
-import { type DemoRequest, validateCreate } from "./validate";
+import { brokenMidway, trickled } from "./streams";
+import { type DemoState, demoState, lastChangeAt, throttledState } from "./timeline";
+import type { DemoRequest } from "./validate";
 
 /**
  * The demo gateway: the contract of upstream-api.md over Web `Request`/`Response`, so it
  * mounts as Next route handlers (app/api/demo-gateway) and, in tests, on node:http. The real
- * `lib/gateway` client talks to it unchanged.
+ * `lib/gateway` client talks to it unchanged. It speaks one of two dialects (./dialects):
+ * the documented contract, or mainline new-api's; this file holds what they share.
  */
 
 export interface DemoGatewayDeps {
@@ -45,6 +49,13 @@ export interface DemoGatewayDeps {
   newId?: () => string;
   /** The longest a hanging fault holds a request (default and ceiling: 60 s). */
   maxHangMs?: number;
+  /** Which gateway it acts (DEMO_GATEWAY_DIALECT); documented by default. */
+  dialect?: DemoDialectName;
+  /**
+   * new-api's deadline on a `/content` download (60 s); `content-slow` takes three times as
+   * long. Tests shorten it.
+   */
+  downloadLimitMs?: number;
 }
 
 export interface DemoGateway {
@@ -54,12 +65,12 @@ export interface DemoGateway {
   retrieve(request: Request, id: string): Promise<Response>;
   /** GET /v1/videos/{id}/content */
   content(request: Request, id: string): Promise<Response>;
+  /** GET /files/{id}?expires=…&signature=…: the key-free result link a read gives. */
+  file(request: Request, id: string): Promise<Response>;
 }
 
 /** How long the result link lives by default, like the provider's (~24 h). */
 const LINK_TTL_MS = 24 * 3600 * 1000;
-
-const unix = (date: Date) => Math.floor(date.getTime() / 1000);
 
 /** Waits `ms`, or less if the caller hangs up first (its request's signal aborts). */
 function hang(ms: number, signal: AbortSignal): Promise<void> {
@@ -109,62 +120,15 @@ function pollFaultReply(fault: ActiveFault["fault"], id: string): Response | und
 }
 
 /**
- * The same answer, but the body stops after half of its bytes and then breaks, the way a
- * dropped connection looks to a reader: a valid MP4 start, then an error. The break waits a
- * moment so the first half really leaves (an error discards what is still queued).
+ * The gateway's own root (everything before `/v1/videos`) as its caller reached it: result
+ * links must work from there. The Host header, because Next hands route handlers a URL on
+ * "localhost" whatever address was called (`next start -H 127.0.0.1` included). It only
+ * shapes the answer to that same caller.
  */
-async function brokenMidway(response: Response): Promise<Response> {
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  const half = bytes.subarray(0, Math.floor(bytes.byteLength / 2));
-  let sent = false;
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (!sent) {
-        sent = true;
-        controller.enqueue(half);
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      controller.error(new Error("demo fault: the connection broke mid-stream"));
-    },
-  });
-  return new Response(body, { status: response.status, headers: response.headers });
-}
-
-/** The gateway's own root (everything before `/v1/videos`), from the URL it was called on. */
 function rootOf(request: Request): string {
   const url = new URL(request.url);
-  return `${url.origin}${url.pathname.replace(/\/v1\/videos(\/.*)?$/, "")}`;
-}
-
-function videoObject(
-  root: string,
-  id: string,
-  request: DemoRequest,
-  createdAt: Date,
-  state: DemoState,
-  linkTtlMs: number,
-) {
-  const video: Record<string, unknown> = {
-    id,
-    task_id: id,
-    object: "video",
-    model: request.model,
-    status: state.status,
-    progress: state.progress,
-    created_at: unix(createdAt),
-    seconds: request.seconds,
-    size: request.size,
-  };
-  if (state.completedAt) video.completed_at = unix(state.completedAt);
-  if (state.status === "completed" && state.completedAt) {
-    const expires = Math.floor((state.completedAt.getTime() + linkTtlMs) / 1000);
-    video.metadata = {
-      url: `${root}/v1/videos/${encodeURIComponent(id)}/content?Expires=${expires}`,
-    };
-  }
-  if (state.error) video.error = state.error;
-  return video;
+  const host = request.headers.get("host") ?? url.host;
+  return `${url.protocol}//${host}${url.pathname.replace(/\/v1\/videos(\/.*)?$/, "")}`;
 }
 
 export function createDemoGateway(deps: DemoGatewayDeps): DemoGateway {
@@ -172,6 +136,9 @@ export function createDemoGateway(deps: DemoGatewayDeps): DemoGateway {
   const linkTtlMs = deps.linkTtlMs ?? LINK_TTL_MS;
   const newId = deps.newId ?? (() => `task_${randomBytes(12).toString("hex")}`);
   const maxHangMs = Math.min(deps.maxHangMs ?? MAX_HANG_MS, MAX_HANG_MS);
+  const downloadLimitMs = deps.downloadLimitMs ?? NEW_API_DOWNLOAD_LIMIT_MS;
+  const dialect = demoDialect(deps.dialect ?? "documented", { downloadLimitMs });
+  const links = resultLinks(deps.apiKey);
 
   function authorised(request: Request): boolean {
     const header = request.headers.get("authorization") ?? "";
@@ -185,10 +152,35 @@ export function createDemoGateway(deps: DemoGatewayDeps): DemoGateway {
     const request = row.request as unknown as DemoRequest;
     const active = readStoredFault(row.fault);
     const fault = active?.fault;
-    const state = demoState(row.createdAt, now(), deps.stepMs, fault);
+    const at = now();
+    // What the provider has: the task runs on whatever the gateway's reads say.
+    const settled = demoState(row.createdAt, at, deps.stepMs, fault);
     // A passing fault acts only inside its window; then the task answers as any other.
-    const acting = faultActive(active, row.createdAt, now()) ? fault : undefined;
-    return { row, request, fault, acting, active, state };
+    const acting = faultActive(active, row.createdAt, at) ? fault : undefined;
+    const state = acting === "unknown-transient" ? throttledState(settled) : settled;
+    const changedAt = lastChangeAt(row.createdAt, at, deps.stepMs, settled);
+    return { row, request, fault, acting, active, settled, state, changedAt };
+  }
+
+  /** The task as the create's answer or a read shows it, in this gateway's dialect. */
+  function view(
+    root: string,
+    task: { id: string; request: DemoRequest; createdAt: Date; state: DemoState; changedAt: Date },
+    as: "create" | "read",
+  ) {
+    const { completedAt } = task.state;
+    const resultUrl =
+      task.state.status === "completed" && completedAt
+        ? links.url(root, task.id, new Date(completedAt.getTime() + linkTtlMs))
+        : undefined;
+    return dialect.video({ ...task, resultUrl }, as);
+  }
+
+  /** Whether the provider's result link has gone (its ~24 h, or the `content` fault). */
+  function linkExpired(task: { fault?: string; settled: DemoState }): boolean {
+    const { completedAt } = task.settled;
+    if (task.fault === "content") return true;
+    return completedAt !== undefined && now().getTime() > completedAt.getTime() + linkTtlMs;
   }
 
   return {
@@ -198,7 +190,7 @@ export function createDemoGateway(deps: DemoGatewayDeps): DemoGateway {
       try {
         json = await request.json();
       } catch {
-        return taskError(400, "invalid_request", "The request body is not valid JSON.");
+        return dialect.notJson();
       }
 
       // The gateway's own checks (quota, rate, availability) come before the task's.
@@ -211,27 +203,24 @@ export function createDemoGateway(deps: DemoGatewayDeps): DemoGateway {
         );
       }
       const { fault, windowMs } = parsedFault;
-      if (fault === "quota") {
-        return gatewayError(402, "insufficient_user_quota", "Insufficient quota (demo fault).");
-      }
-      if (fault === "rate-limit") {
-        return gatewayError(429, "rate_limit_exceeded", "Too many requests (demo fault).", {
-          "Retry-After": "2",
-        });
-      }
-      if (fault === "unavailable") {
-        return gatewayError(503, "service_unavailable", "No channel available (demo fault).");
+      if (
+        fault === "quota" ||
+        fault === "rate-limit" ||
+        fault === "rate-limit-empty" ||
+        fault === "unavailable"
+      ) {
+        return dialect.createFault(fault);
       }
 
-      const validation = validateCreate(json);
-      if (!validation.ok) return taskError(400, "invalid_request", validation.message);
-      const body = validation.request;
+      const read = dialect.readCreate(json);
+      if (!read.ok) return read.reply;
+      const body = read.request;
 
       const problems = await Promise.all(
         body.media.map((item) => checkMediaUrl(item.type, item.url, deps.media)),
       );
       const problem = problems.find((p) => p !== null);
-      if (problem) return taskError(400, "ali_api_error", `InvalidParameter: ${problem}`);
+      if (problem) return dialect.providerRefusal("InvalidParameter", problem);
 
       const id = newId();
       const createdAt = now();
@@ -242,16 +231,15 @@ export function createDemoGateway(deps: DemoGatewayDeps): DemoGateway {
         createdAt,
       });
       // The task exists and runs; only the answer is lost, so the caller cannot tell.
-      if (fault === "create-500") {
-        return gatewayError(500, "server_error", "Upstream error after accepting (demo fault).");
-      }
+      if (fault === "create-500") return dialect.createFault("create-500");
       if (fault === "create-hang") {
         await hang(Math.min(windowMs ?? maxHangMs, maxHangMs), request.signal);
         return gatewayError(504, "gateway_timeout", "The upstream did not answer (demo fault).");
       }
       // Like the real one, a create always answers queued; time moves it on from there.
       const queued: DemoState = { status: "queued", progress: 0 };
-      return jsonReply(200, videoObject(rootOf(request), id, body, createdAt, queued, linkTtlMs));
+      const task = { id, request: body, createdAt, state: queued, changedAt: createdAt };
+      return jsonReply(200, view(rootOf(request), task, "create"));
     },
 
     async retrieve(request, id) {
@@ -266,33 +254,46 @@ export function createDemoGateway(deps: DemoGatewayDeps): DemoGateway {
         const reply = pollFaultReply(task.acting, id);
         if (reply) return reply;
       }
-      return jsonReply(
-        200,
-        videoObject(rootOf(request), id, task.request, task.row.createdAt, task.state, linkTtlMs),
-      );
+      const { row, state, changedAt } = task;
+      const shown = { id, request: task.request, createdAt: row.createdAt, state, changedAt };
+      return jsonReply(200, view(rootOf(request), shown, "read"));
     },
 
     async content(request, id) {
       if (!authorised(request)) return unauthorized();
       const task = await load(id);
-      if (!task) return taskNotExist();
-      const { state } = task;
-      if (state.status === "failed") {
-        return contentError(400, `The task failed; there is no video (${state.error?.code}).`);
-      }
-      if (state.status !== "completed") {
-        return contentError(400, `The video is not ready yet (status ${state.status}).`);
-      }
-      const expired =
-        state.completedAt !== undefined &&
-        now().getTime() > state.completedAt.getTime() + linkTtlMs;
-      if (task.fault === "content" || expired) {
+      if (!task) return dialect.contentUnknown();
+      if (task.state.status !== "completed") return dialect.contentNotReady(task.state);
+      if (linkExpired(task)) {
         return contentError(
           502,
           "The result link has expired; the video can no longer be downloaded.",
           "upstream_error",
         );
       }
+      const bytes = await loadSampleVideo(task.request.size as VideoSize);
+      const response = videoResponse(bytes, dialect.contentRange(request));
+      if (!response.ok) return response;
+      if (task.acting === "content-midstream") {
+        return dialect.deliver(await brokenMidway(response));
+      }
+      if (task.fault === "content-slow") {
+        return dialect.deliver(await trickled(response, 3 * downloadLimitMs));
+      }
+      return dialect.deliver(response);
+    },
+
+    async file(request, id) {
+      const url = new URL(request.url);
+      const check = links.check(id, url.searchParams, now());
+      if (check !== "ok") return linkRefused(check);
+      const task = await load(id);
+      if (!task) return linkRefused("missing");
+      if (task.settled.status !== "completed") return linkRefused("missing");
+      if (linkExpired(task)) return linkRefused("expired");
+      // The provider's storage: Range honoured, no deadline. A connection to it that breaks
+      // (`content-midstream`) breaks this download as it breaks /content, which streams it;
+      // a slow gateway (`content-slow`) does not reach it.
       const bytes = await loadSampleVideo(task.request.size as VideoSize);
       const response = videoResponse(bytes, request.headers.get("range"));
       if (task.acting === "content-midstream" && response.ok) return brokenMidway(response);
@@ -301,12 +302,29 @@ export function createDemoGateway(deps: DemoGatewayDeps): DemoGateway {
   };
 }
 
+/** How the provider's object storage refuses a link: 403 (or 404) with an XML error. */
+function linkRefused(reason: "expired" | "forged" | "missing"): Response {
+  const [status, code, message] = {
+    expired: [403, "AccessDenied", "Request has expired."],
+    forged: [403, "SignatureDoesNotMatch", "The request signature we calculated does not match."],
+    missing: [404, "NoSuchKey", "The specified key does not exist."],
+  }[reason] as [number, string, string];
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>\n`;
+  return new Response(xml, {
+    status,
+    headers: { "Content-Type": "application/xml", "Cache-Control": "no-store" },
+  });
+}
+
 /**
  * Routes a Request to the right method by path (`…/v1/videos`, `…/v1/videos/{id}`,
- * `…/v1/videos/{id}/content`), for hosts other than Next (node:http in tests, a bench).
+ * `…/v1/videos/{id}/content`, `…/files/{id}`), for hosts other than Next (node:http in
+ * tests, a bench).
  */
 export async function routeDemoRequest(gateway: DemoGateway, request: Request): Promise<Response> {
   const { pathname } = new URL(request.url);
+  const file = /\/files\/([^/]+)\/?$/.exec(pathname);
+  if (file && request.method === "GET") return gateway.file(request, decodeURIComponent(file[1]));
   const match = /\/v1\/videos(?:\/([^/]+)(\/content)?)?\/?$/.exec(pathname);
   if (!match) return contentError(404, "Not found.", "not_found");
   const [, rawId, content] = match;

@@ -7,8 +7,9 @@ import { contentError } from "./replies";
 import { dbDemoStore } from "./store";
 
 /**
- * The demo gateway as the app mounts it (app/api/demo-gateway/v1/videos/…): tasks in the
- * app's database (`demo_videos`), DEMO_STEP_MS per stage, DEMO_GATEWAY_KEY as its key.
+ * The demo gateway as the app mounts it (app/api/demo-gateway/v1/videos/…, and its key-free
+ * result links at app/api/demo-gateway/files/…): tasks in the app's database (`demo_videos`),
+ * DEMO_STEP_MS per stage, DEMO_GATEWAY_KEY as its key, DEMO_GATEWAY_DIALECT as its dialect.
  *
  * With a real VIDEO_API_KEY set it answers 404: a deployment that pays for the real model has
  * no use for the demo. Without a key it stays up, even when VIDEO_API_BASE_URL points
@@ -29,6 +30,7 @@ function gateway(): DemoGateway {
     stepMs: env().DEMO_STEP_MS,
     linkTtlMs: env().DEMO_CONTENT_TTL_MS,
     media: { allow: isOwnMediaUrl },
+    dialect: env().DEMO_GATEWAY_DIALECT,
   });
   return instance;
 }
@@ -46,4 +48,5 @@ export const demoGateway: DemoGateway = {
     mounted() ? gateway().retrieve(request, id) : Promise.resolve(notMounted()),
   content: (request, id) =>
     mounted() ? gateway().content(request, id) : Promise.resolve(notMounted()),
+  file: (request, id) => (mounted() ? gateway().file(request, id) : Promise.resolve(notMounted())),
 };

@@ -1,5 +1,5 @@
 import type { DemoFault } from "./faults";
-import { faultErrors } from "./faults";
+import { faultErrors, throttledRefresh } from "./faults";
 
 /**
  * A demo task's status is a pure function of the time since it was created: one stage per
@@ -45,4 +45,24 @@ export function demoState(
   const error = fault ? faultErrors[fault] : undefined;
   if (error) return { status: "failed", progress: 100, completedAt, error };
   return { status: "completed", progress: 100, completedAt };
+}
+
+/**
+ * The read while the gateway's refresh of the task fails (`unknown-transient`): `unknown`,
+ * with the provider's Throttling error, at the progress the task last had.
+ */
+export function throttledState(state: DemoState): DemoState {
+  return { status: "unknown", progress: state.progress, error: { ...throttledRefresh } };
+}
+
+/**
+ * When the gateway's row last changed: the start of the current stage, or the end. new-api
+ * answers this as `completed_at` on every read, finished or not.
+ */
+export function lastChangeAt(createdAt: Date, now: Date, stepMs: number, state: DemoState): Date {
+  if (state.completedAt) return state.completedAt;
+  if (stepMs <= 0) return createdAt;
+  const elapsed = Math.max(0, now.getTime() - createdAt.getTime());
+  const stage = Math.min(Math.floor(elapsed / stepMs), STAGES.length - 1);
+  return new Date(createdAt.getTime() + stage * stepMs);
 }
