@@ -98,7 +98,9 @@ test("submit and status route: the task runs on the configured gateway, none of 
   const video = await request.get(`/api/tasks/${taskId}/video`, {
     headers: { ...forged(), Range: "bytes=0-7" },
   });
-  expect(video.status()).toBe(206);
+  // 206 from our kept copy; a full 200 while it still streams from a gateway that ignores
+  // Range (mainline new-api's /content does).
+  expect([200, 206]).toContain(video.status());
   expect((await video.body()).subarray(4, 8).toString("latin1")).toBe("ftyp");
   expect(trapped).toEqual([]);
 });
