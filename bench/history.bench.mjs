@@ -11,14 +11,13 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 
-import { root, snapshotBuild } from "./shared.mjs";
+import { freePort, root, snapshotBuild } from "./shared.mjs";
 
 const MIGRATIONS = path.join(root, "lib/db/migrations");
 const TASKS = Number(process.env.BENCH_TASKS ?? 10_000);
@@ -332,17 +331,6 @@ async function benchPostgres(rows, url) {
 }
 
 // ── the rendered pages, from the production server ───────────────────────────────────────
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function benchPages(dataDir, { page50, page400, page51Ids }) {
   const appDir = await snapshotBuild(path.join(dataDir, "..", "app"));

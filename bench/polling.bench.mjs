@@ -15,13 +15,12 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
-import { root, snapshotBuild } from "./shared.mjs";
+import { freePort, root, snapshotBuild } from "./shared.mjs";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 200);
@@ -36,17 +35,6 @@ const TARGET_GETS_PER_INTERVAL = 1;
 
 function log(line = "") {
   process.stdout.write(`${line}\n`);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

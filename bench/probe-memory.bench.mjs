@@ -11,11 +11,10 @@
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
-import { root, snapshotBuild } from "./shared.mjs";
+import { freePort, root, snapshotBuild, treeRss } from "./shared.mjs";
 
 const MiB = 1024 * 1024;
 const PARALLEL = 6;
@@ -72,35 +71,6 @@ async function freshDatabase() {
   } finally {
     await admin.end();
   }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** VmRSS of `pid` and its descendants, in bytes (Linux /proc). */
-function treeRss(pid) {
-  let total = 0;
-  const stack = [pid];
-  while (stack.length) {
-    const current = stack.pop();
-    try {
-      const status = readFileSync(`/proc/${current}/status`, "utf8");
-      total += Number(status.match(/^VmRSS:\s+(\d+) kB/m)?.[1] ?? 0) * 1024;
-      const children = readFileSync(`/proc/${current}/task/${current}/children`, "utf8");
-      for (const child of children.split(/\s+/)) if (child) stack.push(Number(child));
-    } catch {
-      // Gone between two reads.
-    }
-  }
-  return total;
 }
 
 function post(port, file) {

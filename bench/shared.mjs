@@ -1,5 +1,6 @@
 // Helpers shared by the bench/*.bench.mjs scripts (this file is not a bench itself).
 import { cpSync, existsSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -36,4 +37,38 @@ export async function snapshotBuild(dir) {
     if (existsSync(path.join(root, name))) symlinkSync(path.join(root, name), path.join(dir, name));
   }
   return dir;
+}
+
+/** A port nobody listens on right now, on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** VmRSS of `pid` and all its descendants, in bytes (Linux /proc). */
+export function treeRss(pid) {
+  let total = 0;
+  const stack = [pid];
+  while (stack.length) {
+    const current = stack.pop();
+    try {
+      const status = readFileSync(`/proc/${current}/status`, "utf8");
+      const match = status.match(/^VmRSS:\s+(\d+) kB/m);
+      if (match) total += Number(match[1]) * 1024;
+      for (const task of readFileSync(`/proc/${current}/task/${current}/children`, "utf8").split(
+        /\s+/,
+      )) {
+        if (task) stack.push(Number(task));
+      }
+    } catch {
+      // The process (or a child) ended between two reads.
+    }
+  }
+  return total;
 }

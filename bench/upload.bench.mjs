@@ -16,10 +16,10 @@ import {
   statSync,
 } from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort, treeRss } from "./shared.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = path.join(root, "bench", ".out");
@@ -69,39 +69,6 @@ function makeClip() {
     "-an",
     clipPath,
   ]);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** VmRSS of `pid` and all its descendants, in bytes (Linux /proc). */
-function treeRss(pid) {
-  let total = 0;
-  const stack = [pid];
-  while (stack.length) {
-    const current = stack.pop();
-    try {
-      const status = readFileSync(`/proc/${current}/status`, "utf8");
-      const match = status.match(/^VmRSS:\s+(\d+) kB/m);
-      if (match) total += Number(match[1]) * 1024;
-      for (const task of readFileSync(`/proc/${current}/task/${current}/children`, "utf8").split(
-        /\s+/,
-      )) {
-        if (task) stack.push(Number(task));
-      }
-    } catch {
-      // The process (or a child) ended between two reads.
-    }
-  }
-  return total;
 }
 
 /** CPU seconds (user + system) used so far by `pid` and its descendants. */
