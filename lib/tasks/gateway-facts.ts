@@ -8,14 +8,15 @@ import { env, REAL_GATEWAY_URL } from "@/lib/env";
 export type GatewayFact = "prompt_required";
 
 /**
- * Which gateway a fact is about: its base URL, or "demo" for the in-app demo gateway (whose
- * address follows the request). A fact learned from one gateway says nothing about another,
- * so switching VIDEO_API_BASE_URL starts from what the settings say.
+ * Which gateway a fact is about: its base URL, or "demo:<dialect>" for the in-app demo gateway
+ * (reached on this server's own address, and acting one of two gateway builds). A fact learned
+ * from one gateway says nothing about another, so switching VIDEO_API_BASE_URL or the demo's
+ * dialect starts from what the settings say.
  */
 export function gatewayIdentity(): string {
-  const { VIDEO_API_KEY, VIDEO_API_BASE_URL } = env();
+  const { VIDEO_API_KEY, VIDEO_API_BASE_URL, DEMO_GATEWAY_DIALECT } = env();
   if (VIDEO_API_BASE_URL) return VIDEO_API_BASE_URL;
-  return VIDEO_API_KEY ? REAL_GATEWAY_URL : "demo";
+  return VIDEO_API_KEY ? REAL_GATEWAY_URL : `demo:${DEMO_GATEWAY_DIALECT}`;
 }
 
 export async function rememberGatewayFact(name: GatewayFact, value: unknown = true): Promise<void> {
