@@ -4,23 +4,7 @@
  * an unreachable URL otherwise fails the task minutes later, after it was paid for.
  */
 
-function ipv4(host: string): number[] | null {
-  const parts = host.split(".");
-  if (parts.length !== 4 || !parts.every((part) => /^\d{1,3}$/.test(part))) return null;
-  const bytes = parts.map(Number);
-  return bytes.every((byte) => byte <= 255) ? bytes : null;
-}
-
-function privateIpv4([a, b]: number[]): boolean {
-  return (
-    a === 127 || // loopback
-    a === 10 ||
-    a === 0 ||
-    (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) ||
-    (a === 169 && b === 254) // link-local
-  );
-}
+import { classifyAddress } from "@/lib/http/addresses";
 
 /** True for loopback, private, link-local and local-only names the internet cannot reach. */
 export function isPrivateHost(hostname: string): boolean {
@@ -32,26 +16,9 @@ export function isPrivateHost(hostname: string): boolean {
   if (!host) return true;
   if (host === "localhost" || host.endsWith(".localhost")) return true;
   if (host.endsWith(".local") || host.endsWith(".internal")) return true;
-  const v4 = ipv4(host);
-  if (v4) return privateIpv4(v4);
-  if (host.includes(":")) {
-    if (host === "::1" || host === "::") return true;
-    // IPv4-mapped (::ffff:10.0.0.1, or its hex form ::ffff:a00:1).
-    const mapped = /^::ffff:(.+)$/.exec(host)?.[1];
-    if (mapped) {
-      const dotted = ipv4(mapped);
-      if (dotted) return privateIpv4(dotted);
-      const hex = /^([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(mapped);
-      if (hex) {
-        const high = Number.parseInt(hex[1], 16);
-        return privateIpv4([high >> 8, high & 0xff]);
-      }
-    }
-    const first = Number.parseInt(host.split(":")[0] || "0", 16);
-    if ((first & 0xfe00) === 0xfc00) return true; // fc00::/7, unique local
-    if ((first & 0xffc0) === 0xfe80) return true; // fe80::/10, link-local
-  }
-  return false;
+  // An IP literal: the same address classes the outbound guard refuses.
+  const kind = classifyAddress(host);
+  return kind !== undefined && kind !== "public";
 }
 
 /**
