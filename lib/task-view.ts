@@ -6,6 +6,8 @@ import type { MediaKind, VideoSize } from "@/lib/video-request";
  */
 
 export type TaskState =
+  | "waiting"
+  | "cancelled"
   | "submitting"
   | "queued"
   | "in_progress"
@@ -22,6 +24,15 @@ export interface TaskView {
   seconds: number;
   size: VideoSize;
   prompt: string | null;
+  /** The model's options as sent; null where the model's default applied. */
+  negativePrompt: string | null;
+  /** The seed actually sent (we pick it when the form says "Random"); null on older videos. */
+  seed: number | null;
+  promptExtend: boolean | null;
+  watermark: boolean | null;
+  /** Set when this video is one of several takes of one Generate. */
+  takeSetId: string | null;
+  takeIndex: number | null;
   media: { type: MediaKind; mediaId: string }[];
   createdAt: string;
   startedAt: string | null;
@@ -40,13 +51,21 @@ export interface TaskView {
   downloadUrl: string | null;
 }
 
-const terminal: readonly TaskState[] = ["completed", "failed", "submit_unknown", "refused"];
+const terminal: readonly TaskState[] = [
+  "completed",
+  "failed",
+  "submit_unknown",
+  "refused",
+  "cancelled",
+];
 
 export function isTerminal(status: TaskState): boolean {
   return terminal.includes(status);
 }
 
 export const stateLabels: Record<TaskState, string> = {
+  waiting: "Waiting",
+  cancelled: "Cancelled",
   submitting: "Submitting",
   queued: "Queued",
   in_progress: "Generating",

@@ -90,6 +90,17 @@ export type VideoSize = (typeof sizes)[number];
 export const SIZE_DEFAULT: VideoSize = "720P";
 /** The gateway's Wan pages say 800; the model takes more, but the gateway is the contract. */
 export const PROMPT_MAX = 800;
+/** What the model should avoid (upstream-api.md: `negative_prompt`, at most 500 characters). */
+export const NEGATIVE_PROMPT_MAX = 500;
+/** Seeds are 0 … 2^31 − 1. We pick one when the form says "Random", and always send it. */
+export const SEED_MAX = 2_147_483_647;
+/** The model's own defaults for the two switches; a value equal to these is not sent. */
+export const PROMPT_EXTEND_DEFAULT = true;
+export const WATERMARK_DEFAULT = false;
+/** One Generate makes 1 … 4 takes that differ only by seed. */
+export const TAKES_MIN = 1;
+export const TAKES_MAX = 4;
+export const TAKES_DEFAULT = 1;
 
 function sameSet(a: readonly MediaKind[], b: readonly MediaKind[]) {
   return a.length === b.length && a.every((kind) => b.includes(kind));
@@ -160,6 +171,32 @@ export const videoRequestSchema = z
       .max(PROMPT_MAX, `Keep the prompt within ${PROMPT_MAX} characters.`)
       .transform((prompt) => prompt || undefined)
       .optional(),
+    negativePrompt: z
+      .string()
+      .trim()
+      .max(
+        NEGATIVE_PROMPT_MAX,
+        `Keep the negative prompt within ${NEGATIVE_PROMPT_MAX} characters.`,
+      )
+      .transform((text) => text || undefined)
+      .optional(),
+    /** Absent: "Random" (the server picks one per take, stores and sends it). */
+    seed: z
+      .number({ error: `The seed is a whole number from 0 to ${SEED_MAX}.` })
+      .int(`The seed is a whole number from 0 to ${SEED_MAX}.`)
+      .min(0, `The seed is a whole number from 0 to ${SEED_MAX}.`)
+      .max(SEED_MAX, `The seed is a whole number from 0 to ${SEED_MAX}.`)
+      .optional(),
+    /** Absent: the model's default (on). */
+    promptExtend: z.boolean({ error: "Prompt extension is on or off." }).optional(),
+    /** Absent: the model's default (off). */
+    watermark: z.boolean({ error: "The watermark is on or off." }).optional(),
+    takes: z
+      .number({ error: `Choose ${TAKES_MIN} to ${TAKES_MAX} takes.` })
+      .int(`Choose ${TAKES_MIN} to ${TAKES_MAX} takes.`)
+      .min(TAKES_MIN, `Choose ${TAKES_MIN} to ${TAKES_MAX} takes.`)
+      .max(TAKES_MAX, `Choose ${TAKES_MIN} to ${TAKES_MAX} takes.`)
+      .default(TAKES_DEFAULT),
   })
   .superRefine((request, ctx) => {
     const kinds = request.media.map((ref) => ref.type);
@@ -197,7 +234,17 @@ export type VideoRequestInput = z.input<typeof videoRequestSchema>;
 export type VideoRequest = z.infer<typeof videoRequestSchema>;
 
 /** Field names the form shows errors beside: the four slots plus the plain fields. */
-export type VideoRequestField = MediaKind | "media" | "seconds" | "size" | "prompt";
+export type VideoRequestField =
+  | MediaKind
+  | "media"
+  | "seconds"
+  | "size"
+  | "prompt"
+  | "negativePrompt"
+  | "seed"
+  | "promptExtend"
+  | "watermark"
+  | "takes";
 export type FieldErrors = Partial<Record<VideoRequestField, string[]>>;
 
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {
@@ -254,7 +301,16 @@ export function durationNote(
 
 /** What `submitVideo` answers: expected failures are returned, with messages for people. */
 export type SubmitVideoResult =
-  | { ok: true; taskId: string; duplicate?: boolean }
+  | {
+      ok: true;
+      /** The first take's task (the only one when `takes` is 1). */
+      taskId: string;
+      /** Set when the Generate made several takes: the take set's page shows them together. */
+      takeSetId?: string;
+      /** Every take's task, in take order. */
+      taskIds?: string[];
+      duplicate?: boolean;
+    }
   | { ok: false; error: { code: string; message: string; fieldErrors?: FieldErrors } };
 
 /** A combination's stable name, kinds in rulebook order: "first_frame+driving_audio". */
@@ -272,6 +328,24 @@ export function combinationLabel(key: string): string {
 }
 
 export type PriceRates = Record<VideoSize, number>;
+
+/**
+ * The seeds of a Generate's takes: with a fixed seed, that seed and the next ones (wrapping
+ * past SEED_MAX), so take 1 is "the same take again"; with "Random", `random()` for each,
+ * never twice the same within the set.
+ */
+export function seedsForTakes(
+  takes: number,
+  fixed: number | undefined,
+  random: () => number,
+): number[] {
+  const seeds: number[] = [];
+  for (let take = 0; seeds.length < takes; take += 1) {
+    const seed = fixed === undefined ? random() : (fixed + take) % (SEED_MAX + 1);
+    if (!seeds.includes(seed)) seeds.push(seed);
+  }
+  return seeds;
+}
 
 /** Billed per output second: seconds × the rate of the chosen resolution. */
 export function estimateCost(seconds: number, size: VideoSize, rates: PriceRates): number {

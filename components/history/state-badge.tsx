@@ -1,6 +1,8 @@
 import { stateLabels, type TaskState } from "@/lib/task-view";
 
 const tones: Record<TaskState, string> = {
+  waiting: "bg-accent-soft text-accent-strong",
+  cancelled: "bg-warning-soft text-warning",
   submitting: "bg-accent-soft text-accent-strong",
   queued: "bg-accent-soft text-accent-strong",
   in_progress: "bg-accent-soft text-accent-strong",

@@ -1,4 +1,5 @@
 import {
+  boolean,
   index,
   integer,
   jsonb,
@@ -38,8 +39,12 @@ export const media = pgTable("media", {
  * be running and billed, so it is never resubmitted automatically.
  * `refused`: the gateway certainly refused the create (a 4xx, `build_request_failed`,
  * `model_not_found`…): nothing started, nothing is billed; the row keeps the reason.
+ * `waiting`: in our own queue (MAX_CONCURRENT_TASKS), never sent; `cancelled`: taken out of
+ * the queue by a member before it was sent. Neither costs anything.
  */
 export const taskStatuses = [
+  "waiting",
+  "cancelled",
   "submitting",
   "queued",
   "in_progress",
@@ -71,6 +76,18 @@ export const tasks = pgTable(
     media: jsonb("media").$type<MediaRef[]>().notNull(),
     /** The media kinds in a fixed order, e.g. "first_frame+driving_audio", for filtering. */
     combination: text("combination").notNull().default(""),
+    /** The model's options, as sent. `seed` is the one actually sent (we pick it for "Random"). */
+    negativePrompt: text("negative_prompt"),
+    seed: integer("seed"),
+    /** Null: not sent, the model's default applies (prompt_extend on, watermark off). */
+    promptExtend: boolean("prompt_extend"),
+    watermark: boolean("watermark"),
+    /** Set when one Generate made several takes: the set, and this take's place in it (1…4). */
+    takeSetId: text("take_set_id"),
+    takeIndex: integer("take_index"),
+    /** Creates answered 429 so far (each put it back in the queue), and when it may go again. */
+    submitAttempts: integer("submit_attempts").notNull().default(0),
+    nextSubmitAt: timestamp("next_submit_at", { withTimezone: true, precision: 3 }),
     errorCode: text("error_code"),
     errorMessage: text("error_message"),
     /** Consecutive reads that answered `unknown`, transient ones included (for diagnosis). */
@@ -111,7 +128,28 @@ export const tasks = pgTable(
     index("tasks_combination_created_at_idx").on(table.combination, table.createdAt),
     // Budgets: what a member (or the team) started since a given time.
     index("tasks_owner_created_at_idx").on(table.ownerId, table.createdAt),
+    index("tasks_take_set_idx").on(table.takeSetId, table.takeIndex),
   ],
+);
+
+/**
+ * One Generate that made several takes of the same shot (same inputs and settings, each its
+ * own seed). The tasks point here; a task stays the unit that is submitted, polled and kept.
+ */
+export const takeSets = pgTable(
+  "take_sets",
+  {
+    id: text("id").primaryKey(),
+    ownerId: text("owner_id").notNull().default("local"),
+    ownerName: text("owner_name"),
+    takes: integer("takes").notNull(),
+    /** The chosen take (one per set, changeable), who chose it and when. */
+    pickedTaskId: text("picked_task_id"),
+    pickedBy: text("picked_by"),
+    pickedAt: timestamp("picked_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (table) => [index("take_sets_picked_idx").on(table.pickedTaskId)],
 );
 
 /** The demo gateway's own tasks: its state survives restarts like a real gateway's. */
@@ -142,4 +180,5 @@ export const gatewayFacts = pgTable(
 
 export type MediaRow = typeof media.$inferSelect;
 export type TaskRow = typeof tasks.$inferSelect;
+export type TakeSetRow = typeof takeSets.$inferSelect;
 export type DemoVideoRow = typeof demoVideos.$inferSelect;

@@ -20,12 +20,13 @@ export const ownFailureCodes = [
 /**
  * `charged`: counts toward budgets and spend (running, completed, our own give-ups and
  * `submit_unknown`, which may be running). `refunded`: failed by the gateway's word.
- * `free`: refused at create, nothing started.
+ * `free`: refused at create, or cancelled while waiting in our queue: nothing started.
+ * A task `waiting` in our queue is charged: it will be sent, so budgets keep its cost aside.
  */
 export type Charge = "charged" | "refunded" | "free";
 
 export function chargeOf(row: Pick<TaskRow, "status" | "errorCode">): Charge {
-  if (row.status === "refused") return "free";
+  if (row.status === "refused" || row.status === "cancelled") return "free";
   if (
     row.status === "failed" &&
     !(ownFailureCodes as readonly string[]).includes(row.errorCode ?? "")
@@ -42,7 +43,7 @@ const ownCodes = sql.join(
 );
 
 export const refundedSql: SQL = sql`(${tasks.status} = 'failed' and coalesce(${tasks.errorCode}, '') not in (${ownCodes}))`;
-export const chargedSql: SQL = sql`(${tasks.status} <> 'refused' and not ${refundedSql})`;
+export const chargedSql: SQL = sql`(${tasks.status} not in ('refused', 'cancelled') and not ${refundedSql})`;
 
 /** A task's estimated cost at today's rates. */
 export function costSql(rates: PriceRates): SQL<number> {

@@ -4,11 +4,11 @@ import { getDb } from "@/lib/db/client";
 import { type TaskRow, type TaskStatus, tasks } from "@/lib/db/schema";
 
 export const stateFilters = {
-  running: ["submitting", "queued", "in_progress"],
+  running: ["waiting", "submitting", "queued", "in_progress"],
   completed: ["completed"],
   failed: ["failed", "submit_unknown"],
   // Nothing started: apart from the failures, which may have been billed.
-  refused: ["refused"],
+  refused: ["refused", "cancelled"],
 } as const satisfies Record<string, readonly TaskStatus[]>;
 export type StateFilter = keyof typeof stateFilters;
 

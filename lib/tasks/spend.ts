@@ -36,10 +36,13 @@ export async function checkSpend(
   ownerId: string,
   request: { seconds: number; size: VideoSize },
   now = new Date(),
+  /** How many videos this submission starts (its takes): all are checked together. */
+  videos = 1,
 ): Promise<void> {
   const { BUDGET_MEMBER_DAILY_USD, BUDGET_TEAM_MONTHLY_USD, SUBMIT_RATE_PER_MINUTE } = env();
   const rates = priceRates();
-  const cost = estimateCost(request.seconds, request.size, rates);
+  const cost = videos * estimateCost(request.seconds, request.size, rates);
+  const what = videos === 1 ? "This video" : `These ${videos} takes`;
 
   // Every submission counts toward the rate limit, refused ones included: a refusal still
   // reached the gateway (a 429 or a quota refusal says it is already struggling), and a
@@ -49,10 +52,13 @@ export async function checkSpend(
     .select({ n: count() })
     .from(tasks)
     .where(and(eq(tasks.ownerId, ownerId), gte(tasks.createdAt, new Date(now.getTime() - 60_000))));
-  if ((recent?.n ?? 0) >= SUBMIT_RATE_PER_MINUTE) {
+  const started = recent?.n ?? 0;
+  if (started + videos > SUBMIT_RATE_PER_MINUTE) {
     throw new TaskError(
       "rate_limited",
-      `You started ${recent?.n} videos in the last minute (the limit is ${SUBMIT_RATE_PER_MINUTE}). Wait a moment, then try again.`,
+      videos === 1 || started >= SUBMIT_RATE_PER_MINUTE
+        ? `You started ${started} videos in the last minute (the limit is ${SUBMIT_RATE_PER_MINUTE}). Wait a moment, then try again.`
+        : `${videos} takes would make ${started + videos} videos in the last minute (you started ${started}; the limit is ${SUBMIT_RATE_PER_MINUTE}). Choose fewer takes, or wait a moment.`,
     );
   }
 
@@ -65,7 +71,7 @@ export async function checkSpend(
     if (spent + cost > BUDGET_MEMBER_DAILY_USD + 1e-9) {
       throw new TaskError(
         "over_budget",
-        `This video would cost about ${formatUsd(cost)}, but only ${formatUsd(Math.max(0, BUDGET_MEMBER_DAILY_USD - spent))} is left of your ${formatUsd(BUDGET_MEMBER_DAILY_USD)} daily budget (${formatUsd(spent)} spent today, UTC). Try a shorter or 720P video, or ask an admin.`,
+        `${what} would cost about ${formatUsd(cost)}, but only ${formatUsd(Math.max(0, BUDGET_MEMBER_DAILY_USD - spent))} is left of your ${formatUsd(BUDGET_MEMBER_DAILY_USD)} daily budget (${formatUsd(spent)} spent today, UTC). Try a shorter or 720P video, or ask an admin.`,
       );
     }
   }
@@ -79,7 +85,7 @@ export async function checkSpend(
     if (spent + cost > BUDGET_TEAM_MONTHLY_USD + 1e-9) {
       throw new TaskError(
         "over_budget",
-        `This video would cost about ${formatUsd(cost)}, but only ${formatUsd(Math.max(0, BUDGET_TEAM_MONTHLY_USD - spent))} is left of the team's ${formatUsd(BUDGET_TEAM_MONTHLY_USD)} monthly budget (${formatUsd(spent)} spent this month).`,
+        `${what} would cost about ${formatUsd(cost)}, but only ${formatUsd(Math.max(0, BUDGET_TEAM_MONTHLY_USD - spent))} is left of the team's ${formatUsd(BUDGET_TEAM_MONTHLY_USD)} monthly budget (${formatUsd(spent)} spent this month).`,
       );
     }
   }

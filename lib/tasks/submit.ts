@@ -1,9 +1,9 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { randomBytes, randomInt } from "node:crypto";
+import { asc, eq, sql } from "drizzle-orm";
 import type { CurrentUser } from "@/lib/auth/user";
 import { getDb } from "@/lib/db/client";
-import { type TaskRow, tasks } from "@/lib/db/schema";
+import { type TaskRow, takeSets, tasks } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { buildCreateBody, GatewayError } from "@/lib/gateway";
 import { getMediaRows } from "@/lib/media";
@@ -12,9 +12,13 @@ import {
   clipDurationProblem,
   combinationKey,
   mediaKindLabels,
+  PROMPT_EXTEND_DEFAULT,
   PROMPT_REQUIRED_MESSAGE,
   promptProblem,
+  SEED_MAX,
+  seedsForTakes,
   type VideoRequest,
+  WATERMARK_DEFAULT,
 } from "@/lib/video-request";
 import { usableMedia } from "./access";
 import { TaskError } from "./errors";
@@ -24,16 +28,26 @@ import { logEvent } from "./log";
 import { checkSpend, SPEND_LOCK } from "./spend";
 import { gatewayToRow } from "./state";
 
+type NewTask = typeof tasks.$inferInsert;
+type NewTakeSet = typeof takeSets.$inferInsert;
+
 /**
- * Checks budgets and the rate limit and inserts the row in one transaction, under an advisory
- * lock: two tabs (or instances) submitting at once are checked one after the other.
+ * Checks budgets and the rate limit for every take and inserts them (and their take set) in
+ * one transaction, under an advisory lock: all takes are accepted or none, and two tabs (or
+ * instances) submitting at once are checked one after the other.
  */
-export async function insertWithinBudget(values: typeof tasks.$inferInsert): Promise<void> {
+export async function insertWithinBudget(
+  values: NewTask | NewTask[],
+  takeSet?: NewTakeSet,
+): Promise<void> {
+  const rows = Array.isArray(values) ? values : [values];
+  const [first] = rows;
   const db = await getDb();
   await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SPEND_LOCK})`);
-    await checkSpend(tx, values.ownerId ?? "local", values);
-    await tx.insert(tasks).values(values);
+    await checkSpend(tx, first.ownerId ?? "local", first, new Date(), rows.length);
+    if (takeSet) await tx.insert(takeSets).values(takeSet);
+    await tx.insert(tasks).values(rows);
   });
 }
 
@@ -46,36 +60,73 @@ export interface SubmitOptions {
   idempotencyKey?: string;
 }
 
-export type SubmitOutcome = TaskRow & { duplicate?: boolean };
+/** A parsed request; `takes` defaults to 1 (the schema's default) for callers in code. */
+export type SubmitRequest = Omit<VideoRequest, "takes"> & { takes?: number };
 
-function sameRequest(row: TaskRow, request: VideoRequest): boolean {
+/** The first take's row; `takes` holds every take of the Generate, in take order. */
+export type SubmitOutcome = TaskRow & { duplicate?: boolean; takes: TaskRow[] };
+
+/** The model's options as a row stores them: null where the model's default applies. */
+export function optionColumns(request: SubmitRequest) {
+  return {
+    negativePrompt: request.negativePrompt ?? null,
+    promptExtend:
+      request.promptExtend === undefined || request.promptExtend === PROMPT_EXTEND_DEFAULT
+        ? null
+        : request.promptExtend,
+    watermark:
+      request.watermark === undefined || request.watermark === WATERMARK_DEFAULT
+        ? null
+        : request.watermark,
+  };
+}
+
+function sameRequest(row: TaskRow, request: SubmitRequest, takes: number): boolean {
   const media = (refs: VideoRequest["media"]) =>
     JSON.stringify([...refs].sort((a, b) => a.type.localeCompare(b.type)));
+  const options = optionColumns(request);
   return (
     row.seconds === request.seconds &&
     row.size === request.size &&
     (row.prompt ?? undefined) === request.prompt &&
-    media(row.media) === media(request.media)
+    media(row.media) === media(request.media) &&
+    row.negativePrompt === options.negativePrompt &&
+    row.promptExtend === options.promptExtend &&
+    row.watermark === options.watermark &&
+    (request.seed === undefined || row.seed === request.seed) &&
+    takes === (request.takes ?? 1)
   );
 }
 
-/** The task already made with this key, if any (a double click, a retry, another tab). */
+/** Every take of the Generate that `first` opened, in take order. */
+async function takesOf(first: TaskRow): Promise<TaskRow[]> {
+  if (!first.takeSetId) return [first];
+  const db = await getDb();
+  return db
+    .select()
+    .from(tasks)
+    .where(eq(tasks.takeSetId, first.takeSetId))
+    .orderBy(asc(tasks.takeIndex));
+}
+
+/** The Generate already made with this key, if any (a double click, a retry, another tab). */
 async function existingFor(
   key: string | undefined,
   user: CurrentUser,
-  request: VideoRequest,
+  request: SubmitRequest,
 ): Promise<SubmitOutcome | undefined> {
   if (!key) return undefined;
   const db = await getDb();
   const [row] = await db.select().from(tasks).where(eq(tasks.idempotencyKey, key)).limit(1);
   if (!row) return undefined;
-  if (row.ownerId !== user.id || !sameRequest(row, request)) {
+  const takes = await takesOf(row);
+  if (row.ownerId !== user.id || !sameRequest(row, request, takes.length)) {
     throw new TaskError(
       "duplicate_mismatch",
       "This form was already submitted with other settings. Reload the page and try again.",
     );
   }
-  return { ...row, duplicate: true };
+  return { ...row, duplicate: true, takes };
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -118,14 +169,14 @@ async function refuse(id: string, error: GatewayError): Promise<TaskError> {
 }
 
 /**
- * Submits one video: checks that every media id is one this app stored, for the right slot;
- * checks budgets and the rate limit and writes the task row in one transaction (so a crash
- * mid-call leaves a trace, and two tabs can't both slip under a budget), then asks the
- * gateway. A definite refusal keeps the row as `refused` and throws; an unknown outcome keeps
- * the row as `submit_unknown` and is never resubmitted (it may be running, and billed).
+ * Submits one Generate: checks that every media id is one this app stored, for the right slot;
+ * picks each take's seed; checks budgets and the rate limit for all takes and writes their
+ * rows in one transaction (so a crash mid-call leaves a trace, and two tabs can't both slip
+ * under a budget), then asks the gateway for each take. A refusal of every take throws its
+ * sentence; otherwise each take's row says how it went.
  */
 export async function submitTask(
-  request: VideoRequest,
+  request: SubmitRequest,
   user: CurrentUser,
   options: SubmitOptions = {},
 ): Promise<SubmitOutcome> {
@@ -160,22 +211,37 @@ export async function submitTask(
   const missingPrompt = promptProblem(request.prompt, await promptRequired());
   if (missingPrompt) throw new TaskError("prompt_required", missingPrompt, "prompt");
 
-  const id = newTaskId();
+  const seeds = seedsForTakes(request.takes ?? 1, request.seed, () => randomInt(0, SEED_MAX + 1));
+  const takeSetId = seeds.length > 1 ? newTaskId() : null;
+  const common = {
+    status: "submitting" as const,
+    ownerId: user.id,
+    ownerName: user.name ?? user.email,
+    seconds: request.seconds,
+    size: request.size,
+    prompt: request.prompt ?? null,
+    media: request.media,
+    combination: combinationKey(request.media.map((ref) => ref.type)),
+    ...optionColumns(request),
+    takeSetId,
+  };
+  const takes: NewTask[] = seeds.map((seed, index) => ({
+    ...common,
+    id: newTaskId(),
+    // One key per Generate, on its first take: a repeat finds the whole set through it.
+    idempotencyKey: index === 0 ? (options.idempotencyKey ?? null) : null,
+    seed,
+    takeIndex: takeSetId ? index + 1 : null,
+  }));
   try {
-    await insertWithinBudget({
-      id,
-      status: "submitting",
-      ownerId: user.id,
-      ownerName: user.name ?? user.email,
-      idempotencyKey: options.idempotencyKey ?? null,
-      seconds: request.seconds,
-      size: request.size,
-      prompt: request.prompt ?? null,
-      media: request.media,
-      combination: combinationKey(request.media.map((ref) => ref.type)),
-    });
+    await insertWithinBudget(
+      takes,
+      takeSetId
+        ? { id: takeSetId, ownerId: user.id, ownerName: common.ownerName, takes: takes.length }
+        : undefined,
+    );
   } catch (error) {
-    // Another tab or a retried request won the race for this key: answer with its task.
+    // Another tab or a retried request won the race for this key: answer with its takes.
     if (isUniqueViolation(error)) {
       const winner = await existingFor(options.idempotencyKey, user, request);
       if (winner) return winner;
@@ -183,10 +249,46 @@ export async function submitTask(
     throw error;
   }
 
+  const sent: TaskRow[] = [];
+  let refusal: TaskError | undefined;
+  for (const row of takes) {
+    try {
+      sent.push(await sendCreate(row.id));
+    } catch (error) {
+      // Every take shares the settings: one refusal is everyone's, but each row says so.
+      if (!(error instanceof TaskError)) throw error;
+      refusal ??= error;
+      const db = await getDb();
+      const [kept] = await db.select().from(tasks).where(eq(tasks.id, row.id));
+      if (kept) sent.push(kept);
+    }
+  }
+  if (refusal && sent.every((row) => row.status === "refused")) throw refusal;
+  return { ...sent[0], takes: sent };
+}
+
+/**
+ * Sends one task's create to the gateway and records the answer. A definite refusal keeps the
+ * row as `refused` and throws the sentence for the form; an unknown outcome keeps the row as
+ * `submit_unknown`, never resubmitted (it may be running, and billed).
+ */
+export async function sendCreate(id: string): Promise<TaskRow> {
+  const db = await getDb();
+  const [task] = await db.select().from(tasks).where(eq(tasks.id, id)).limit(1);
+  if (!task) throw new Error(`no task ${id}`);
+  const request = {
+    seconds: task.seconds,
+    size: task.size,
+    prompt: task.prompt ?? undefined,
+    negativePrompt: task.negativePrompt ?? undefined,
+    seed: task.seed ?? undefined,
+    promptExtend: task.promptExtend ?? undefined,
+    watermark: task.watermark ?? undefined,
+  };
   const body = buildCreateBody(
     request,
     await Promise.all(
-      request.media.map(async (ref) => ({
+      task.media.map(async (ref) => ({
         type: ref.type,
         url: await gatewayMediaUrl(ref.mediaId),
       })),
