@@ -93,7 +93,7 @@ export default async function StudioPage({
           That video could not be found to remix; start from scratch below.
         </p>
       ) : null}
-      {keepSeed && initial && initial.advanced?.randomSeed ? (
+      {keepSeed && initial?.advanced?.randomSeed ? (
         <p role="status" className="bg-warning-soft text-warning rounded-md px-3 py-2 text-sm">
           That video has no recorded seed, so the seed below is Random.
         </p>
