@@ -4,6 +4,7 @@ import { requirePageUser } from "@/lib/auth/session";
 import { env, gatewayConfig, priceRates } from "@/lib/env";
 import { unreachableMediaWarning } from "@/lib/media/reachability";
 import { gatewayMediaOrigin } from "@/lib/media/urls";
+import { advancedFromTask } from "@/lib/model-options";
 import { getStorage, isDirectStorage } from "@/lib/storage";
 import { signMediaUrl } from "@/lib/storage/signing";
 import { loadRemix } from "@/lib/tasks";
@@ -13,8 +14,14 @@ import { submitVideo } from "./actions";
 // Settings are read at request time, so one build runs in demo mode or against a gateway.
 export const dynamic = "force-dynamic";
 
-/** The studio prefilled from a past task: same media (no re-upload), same settings. */
-async function remixInitial(taskId: string | undefined): Promise<StudioInitial | undefined> {
+/**
+ * The studio prefilled from a past task: same media (no re-upload), same settings and options;
+ * the seed fixed only for "Use this seed" (`keepSeed`), Random otherwise.
+ */
+async function remixInitial(
+  taskId: string | undefined,
+  keepSeed: boolean,
+): Promise<StudioInitial | undefined> {
   if (!taskId || !/^[A-Za-z0-9_-]{6,64}$/.test(taskId)) return undefined;
   const remix = await loadRemix(taskId);
   if (!remix) return undefined;
@@ -36,6 +43,7 @@ async function remixInitial(taskId: string | undefined): Promise<StudioInitial |
     seconds: remix.task.seconds,
     size: remix.task.size,
     prompt: remix.task.prompt ?? "",
+    advanced: advancedFromTask(remix.task, keepSeed),
   };
 }
 
@@ -57,11 +65,17 @@ export default async function StudioPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { remix } = await searchParams;
+  const { remix, seed } = await searchParams;
   const remixId = typeof remix === "string" ? remix : undefined;
-  await requirePageUser(remixId ? `/?${new URLSearchParams({ remix: remixId })}` : "/");
+  // "Use this seed" (`?remix=<id>&seed=keep`): the same take again, unless settings change.
+  const keepSeed = Boolean(remixId) && seed === "keep";
+  await requirePageUser(
+    remixId
+      ? `/?${new URLSearchParams({ remix: remixId, ...(keepSeed ? { seed: "keep" } : {}) })}`
+      : "/",
+  );
   const [initial, warning, needsPrompt] = await Promise.all([
-    remixInitial(remixId),
+    remixInitial(remixId, keepSeed),
     setupWarning(),
     promptRequired(),
   ]);
@@ -79,9 +93,14 @@ export default async function StudioPage({
           That video could not be found to remix; start from scratch below.
         </p>
       ) : null}
+      {keepSeed && initial?.advanced?.randomSeed ? (
+        <p role="status" className="bg-warning-soft text-warning rounded-md px-3 py-2 text-sm">
+          That video has no recorded seed, so the seed below is Random.
+        </p>
+      ) : null}
       <Suspense>
         <Studio
-          key={remixId ?? "new"}
+          key={remixId ? `${remixId}${keepSeed ? ":seed" : ""}` : "new"}
           pollMs={Math.min(env().POLL_INTERVAL_MS, 5000)}
           initial={initial}
           submit={submitVideo}

@@ -151,7 +151,9 @@ function historyQuery({ state, combination, search, cursor, orCursor = false }) 
   if (combination) where.push(`"tasks"."combination" = ${hole(combination)}`);
   if (search) {
     const pattern = `%${search.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-    where.push(`"tasks"."prompt" ilike ${hole(pattern)}`);
+    // As list.ts: the search reads prompts and negative prompts.
+    const at = hole(pattern);
+    where.push(`("tasks"."prompt" ilike ${at} or "tasks"."negative_prompt" ilike ${at})`);
   }
   if (cursor && orCursor) {
     // The form list.ts had before: correct, but only a filter on the index scan.

@@ -7,9 +7,12 @@ import {
   isAllowedCombination,
   type MediaKind,
   mediaKinds,
+  NEGATIVE_PROMPT_MAX,
   PROMPT_MAX,
   PROMPT_REQUIRED_MESSAGE,
   promptProblem,
+  SEED_MAX,
+  seedsForTakes,
   slotBlockReason,
   videoRequestSchema,
 } from "./video-request";
@@ -199,5 +202,122 @@ describe("promptProblem", () => {
     // Blank is missing: the schema trims it away before it is sent.
     expect(promptProblem("   ", true)).toBe(PROMPT_REQUIRED_MESSAGE);
     expect(promptProblem("The fox turns its head", true)).toBeNull();
+  });
+});
+
+describe("the model's options", () => {
+  const SEED_SENTENCE = `The seed is a whole number from 0 to ${SEED_MAX}.`;
+
+  it("are optional: absent means Random and the model's defaults", () => {
+    const parsed = videoRequestSchema.parse(request(["first_frame"]));
+    expect(parsed.seed).toBeUndefined();
+    expect(parsed.negativePrompt).toBeUndefined();
+    expect(parsed.promptExtend).toBeUndefined();
+    expect(parsed.watermark).toBeUndefined();
+    expect(parsed.takes).toBe(1);
+  });
+
+  it.each([0, 1, 42, SEED_MAX])("accepts seed %i", (seed) => {
+    expect(videoRequestSchema.parse(request(["first_frame"], { seed })).seed).toBe(seed);
+  });
+
+  it.each([
+    ["-1", -1],
+    ["2^31", 2 ** 31],
+    ["1.5", 1.5],
+    ['"abc"', "abc"],
+    ['"42" (a string)', "42"],
+    ["NaN", Number.NaN],
+    ["Infinity", Number.POSITIVE_INFINITY],
+    ["null", null],
+  ])("refuses seed %s with a sentence on the seed field", (_name, seed) => {
+    const parsed = videoRequestSchema.safeParse(request(["first_frame"], { seed }));
+    expect(parsed.success).toBe(false);
+    if (!parsed.success) {
+      expect(fieldErrorsOf(parsed.error)).toEqual({ seed: [SEED_SENTENCE] });
+    }
+  });
+
+  it(`takes a negative prompt of ${NEGATIVE_PROMPT_MAX} characters, trimmed; blank is none`, () => {
+    const text = "b".repeat(NEGATIVE_PROMPT_MAX);
+    const parsed = videoRequestSchema.parse(
+      request(["first_frame"], { negativePrompt: ` ${text} ` }),
+    );
+    expect(parsed.negativePrompt).toBe(text);
+    const blank = videoRequestSchema.parse(request(["first_frame"], { negativePrompt: "  " }));
+    expect(blank.negativePrompt).toBeUndefined();
+  });
+
+  it(`refuses a negative prompt of ${NEGATIVE_PROMPT_MAX + 1} characters`, () => {
+    const parsed = videoRequestSchema.safeParse(
+      request(["first_frame"], { negativePrompt: "b".repeat(NEGATIVE_PROMPT_MAX + 1) }),
+    );
+    expect(parsed.success).toBe(false);
+    if (!parsed.success) {
+      expect(fieldErrorsOf(parsed.error)).toEqual({
+        negativePrompt: ["Keep the negative prompt within 500 characters."],
+      });
+    }
+  });
+
+  it("takes the switches as booleans only", () => {
+    const parsed = videoRequestSchema.parse(
+      request(["first_frame"], { promptExtend: false, watermark: true }),
+    );
+    expect(parsed).toMatchObject({ promptExtend: false, watermark: true });
+    for (const [field, value, message] of [
+      ["promptExtend", "false", "Prompt extension is on or off."],
+      ["watermark", 1, "The watermark is on or off."],
+    ] as const) {
+      const bad = videoRequestSchema.safeParse(request(["first_frame"], { [field]: value }));
+      expect(bad.success).toBe(false);
+      if (!bad.success) expect(fieldErrorsOf(bad.error)[field]).toEqual([message]);
+    }
+  });
+
+  it("names every bad field at once", () => {
+    const parsed = videoRequestSchema.safeParse(
+      request(["first_frame"], { seed: -1, negativePrompt: "x".repeat(501), watermark: "yes" }),
+    );
+    expect(parsed.success).toBe(false);
+    if (!parsed.success) {
+      expect(Object.keys(fieldErrorsOf(parsed.error)).sort()).toEqual([
+        "negativePrompt",
+        "seed",
+        "watermark",
+      ]);
+    }
+  });
+});
+
+describe("seedsForTakes", () => {
+  it("uses a fixed seed for take 1 and the next ones after it, wrapping past the maximum", () => {
+    const never = () => {
+      throw new Error("no random seed with a fixed one");
+    };
+    expect(seedsForTakes(1, 42, never)).toEqual([42]);
+    expect(seedsForTakes(4, 42, never)).toEqual([42, 43, 44, 45]);
+    expect(seedsForTakes(3, SEED_MAX - 1, never)).toEqual([SEED_MAX - 1, SEED_MAX, 0]);
+    expect(seedsForTakes(2, 0, never)).toEqual([0, 1]);
+  });
+
+  it("draws a random seed per take, never twice the same within a set", () => {
+    const draws = [7, 7, 9, 7, 9, 11, 12];
+    let index = 0;
+    const random = () => draws[index++] as number;
+    expect(seedsForTakes(4, undefined, random)).toEqual([7, 9, 11, 12]);
+    expect(index).toBe(7);
+  });
+
+  it("makes exactly as many seeds as takes, each a valid seed", () => {
+    for (let takes = 1; takes <= 4; takes++) {
+      const seeds = seedsForTakes(takes, undefined, () =>
+        Math.floor(Math.random() * (SEED_MAX + 1)),
+      );
+      expect(seeds).toHaveLength(takes);
+      expect(new Set(seeds).size).toBe(takes);
+      for (const seed of seeds)
+        expect(videoRequestSchema.shape.seed.safeParse(seed).success).toBe(true);
+    }
   });
 });

@@ -156,6 +156,15 @@ export const mediaRefSchema = z.object({
 });
 export type MediaRef = z.infer<typeof mediaRefSchema>;
 
+const SEED_MESSAGE = `The seed is a whole number from 0 to ${SEED_MAX}.`;
+
+/** One seed: a whole number from 0 to SEED_MAX (a string, a fraction or NaN is refused). */
+export const seedSchema = z
+  .number({ error: SEED_MESSAGE })
+  .int(SEED_MESSAGE)
+  .min(0, SEED_MESSAGE)
+  .max(SEED_MAX, SEED_MESSAGE);
+
 export const videoRequestSchema = z
   .object({
     media: z.array(mediaRefSchema).max(mediaKinds.length * 2),
@@ -181,12 +190,7 @@ export const videoRequestSchema = z
       .transform((text) => text || undefined)
       .optional(),
     /** Absent: "Random" (the server picks one per take, stores and sends it). */
-    seed: z
-      .number({ error: `The seed is a whole number from 0 to ${SEED_MAX}.` })
-      .int(`The seed is a whole number from 0 to ${SEED_MAX}.`)
-      .min(0, `The seed is a whole number from 0 to ${SEED_MAX}.`)
-      .max(SEED_MAX, `The seed is a whole number from 0 to ${SEED_MAX}.`)
-      .optional(),
+    seed: seedSchema.optional(),
     /** Absent: the model's default (on). */
     promptExtend: z.boolean({ error: "Prompt extension is on or off." }).optional(),
     /** Absent: the model's default (off). */

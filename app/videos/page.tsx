@@ -3,6 +3,7 @@ import Link from "next/link";
 import { HistoryFilters } from "@/components/history/history-filters";
 import { type HistoryEntry, HistoryItem } from "@/components/history/history-item";
 import { requirePageUser } from "@/lib/auth/session";
+import { SEED_FILTER_IGNORED, seedFilter } from "@/lib/model-options";
 import { listTasks, ownerLabel, type StateFilter, stateFilters } from "@/lib/tasks";
 import { isAllowedCombination, type MediaKind } from "@/lib/video-request";
 
@@ -31,9 +32,13 @@ export default async function HistoryPage({ searchParams }: { searchParams: Sear
       ? comboParam
       : undefined;
   const search = one(params.q)?.slice(0, 200);
+  const seedParam = one(params.seed)?.slice(0, 40);
+  const seedChoice = seedFilter(seedParam);
+  // A seed that is not one is ignored, and the page says so.
+  const seed = seedChoice === "invalid" ? undefined : seedChoice;
   const cursor = one(params.cursor);
 
-  const { rows, nextCursor } = await listTasks({ state, combination, search, cursor });
+  const { rows, nextCursor } = await listTasks({ state, combination, search, seed, cursor });
   const entries: HistoryEntry[] = rows.map((row) => ({
     id: row.id,
     status: row.status,
@@ -45,12 +50,14 @@ export default async function HistoryPage({ searchParams }: { searchParams: Sear
     hasPoster: row.posterKey !== null,
     ownerName: ownerLabel(row),
     reason: row.status === "refused" ? row.errorMessage : null,
+    seed: row.seed,
   }));
   const pageLink = (next: string | undefined) => {
     const query = new URLSearchParams();
     if (state) query.set("state", state);
     if (combination) query.set("combination", combination);
     if (search) query.set("q", search);
+    if (seed !== undefined) query.set("seed", String(seed));
     if (next) query.set("cursor", next);
     const text = query.toString();
     return text ? `/videos?${text}` : "/videos";
@@ -67,10 +74,16 @@ export default async function HistoryPage({ searchParams }: { searchParams: Sear
           New video
         </Link>
       </div>
-      <HistoryFilters state={state} combination={combination} search={search} />
+      <HistoryFilters
+        state={state}
+        combination={combination}
+        search={search}
+        seed={seedChoice === "invalid" ? seedParam : seed?.toString()}
+        seedNote={seedChoice === "invalid" ? SEED_FILTER_IGNORED : undefined}
+      />
       {entries.length === 0 ? (
         <p role="status" className="bg-paper-sunk text-ink-soft rounded-lg px-4 py-6 text-center">
-          {state || combination || search || cursor
+          {state || combination || search || seed !== undefined || cursor
             ? "No videos match these filters."
             : "No videos yet. Make the first one in the studio."}
         </p>

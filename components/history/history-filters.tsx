@@ -4,15 +4,25 @@ interface HistoryFiltersProps {
   state?: string;
   combination?: string;
   search?: string;
+  /** The seed filter as typed (kept when it was ignored, so it can be corrected). */
+  seed?: string;
+  /** Said when the seed filter was ignored. */
+  seedNote?: string;
 }
 
 const field =
   "rounded-md border border-ink/15 bg-paper-raised px-2 py-1.5 text-sm focus:outline-none focus:ring-2 focus:ring-accent";
 
 /** A plain GET form: filters live in the URL, so a filtered history can be shared. */
-export function HistoryFilters({ state, combination, search }: HistoryFiltersProps) {
+export function HistoryFilters({
+  state,
+  combination,
+  search,
+  seed,
+  seedNote,
+}: HistoryFiltersProps) {
   return (
-    <search>
+    <search className="flex flex-col gap-2">
       <form method="get" action="/videos" className="flex flex-wrap items-end gap-3">
         <div className="flex flex-col gap-1">
           <label htmlFor="history-state" className="text-xs font-medium">
@@ -57,7 +67,27 @@ export function HistoryFilters({ state, combination, search }: HistoryFiltersPro
             name="q"
             defaultValue={search ?? ""}
             placeholder="e.g. portrait"
+            aria-describedby="history-search-hint"
             className={field}
+          />
+          <span id="history-search-hint" className="sr-only">
+            Negative prompts are searched too.
+          </span>
+        </div>
+        <div className="flex flex-col gap-1">
+          <label htmlFor="history-seed" className="text-xs font-medium">
+            Seed
+          </label>
+          <input
+            id="history-seed"
+            type="text"
+            inputMode="numeric"
+            name="seed"
+            defaultValue={seed ?? ""}
+            placeholder="Any"
+            aria-invalid={seedNote ? true : undefined}
+            aria-describedby={seedNote ? "history-seed-note" : undefined}
+            className={`${field} w-32 tabular-nums`}
           />
         </div>
         <button
@@ -67,6 +97,11 @@ export function HistoryFilters({ state, combination, search }: HistoryFiltersPro
           Filter
         </button>
       </form>
+      {seedNote ? (
+        <p id="history-seed-note" role="status" className="text-warning text-sm">
+          {seedNote}
+        </p>
+      ) : null}
     </search>
   );
 }

@@ -16,6 +16,8 @@ export interface HistoryEntry {
   ownerName: string;
   /** Why the gateway refused it, for a refused create; null otherwise. */
   reason: string | null;
+  /** The seed actually sent; null on videos made before seeds were kept. */
+  seed: number | null;
 }
 
 const dateFormat = new Intl.DateTimeFormat("en-GB", {
@@ -58,6 +60,9 @@ export function HistoryItem({ entry }: { entry: HistoryEntry }) {
           <p className="text-ink-soft text-xs">
             by <span className="text-ink font-medium">{entry.ownerName}</span>
           </p>
+          {entry.seed !== null ? (
+            <p className="text-ink-faint text-xs tabular-nums">Seed {entry.seed}</p>
+          ) : null}
         </div>
       </Link>
     </li>

@@ -1,5 +1,6 @@
 "use client";
 
+import { optionFacts } from "@/lib/model-options";
 import { formatElapsed, isTerminal } from "@/lib/task-view";
 import { formatUsd } from "@/lib/video-request";
 import { useNow, useVideoTask } from "../studio/use-video-task";
@@ -31,6 +32,8 @@ export function TaskFacts({
   const rows: [string, string][] = [
     ["Duration", `${task.seconds} s`],
     ["Resolution", task.size],
+    // The model's options as sent: the seed is the one actually sent, even for "Random".
+    ...optionFacts(task),
     ["Estimated cost", `${formatUsd(cost)} (estimate)`],
     ["Queued", at(task.createdAt)],
     ["Started", at(task.startedAt)],
@@ -42,7 +45,7 @@ export function TaskFacts({
       {rows.map(([term, value]) => (
         <div key={term} className="contents">
           <dt className="text-ink-soft">{term}</dt>
-          <dd className="tabular-nums">{value}</dd>
+          <dd className="break-words whitespace-pre-wrap tabular-nums">{value}</dd>
         </div>
       ))}
     </dl>

@@ -2,6 +2,7 @@
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useRef, useState, useTransition } from "react";
+import type { AdvancedState } from "@/lib/model-options";
 import {
   clipDurationProblem,
   durationNote,
@@ -20,6 +21,7 @@ import {
   type VideoSize,
   videoRequestSchema,
 } from "@/lib/video-request";
+import { AdvancedFields } from "./advanced-fields";
 import { DurationField } from "./duration-field";
 import { GenerateButton } from "./generate-button";
 import { MediaSlot } from "./media-slot";
@@ -28,6 +30,7 @@ import { ResolutionField } from "./resolution-field";
 import { forgetSubmission, submissionKey } from "./submission-key";
 import { TaskPanel } from "./task-panel";
 import type { UploadMode } from "./upload";
+import { useAdvancedSettings } from "./use-advanced-settings";
 import { type StoredMedia, useMediaSlots } from "./use-media-slots";
 
 const hints = {
@@ -45,6 +48,8 @@ export interface StudioInitial {
   seconds: number;
   size: VideoSize;
   prompt: string;
+  /** The Advanced section's options (a remix: the task's, its seed only for "Use this seed"). */
+  advanced?: AdvancedState;
 }
 
 interface StudioProps {
@@ -82,6 +87,7 @@ export function Studio({
   const [size, setSize] = useState<VideoSize>(initial?.size ?? SIZE_DEFAULT);
   const [prompt, setPrompt] = useState(initial?.prompt ?? "");
   const [failure, setFailure] = useState<Failure | null>(null);
+  const advanced = useAdvancedSettings(initial?.advanced);
   /** The gateway just refused a create for lack of a prompt: ask for one from now on. */
   const [learnedPromptRequired, setLearnedPromptRequired] = useState(false);
   /** The submission just sent turned out to be a repeat of this task. */
@@ -90,7 +96,7 @@ export function Studio({
   const sending = useRef(false);
 
   const seconds = secondsText.trim() === "" ? Number.NaN : Number(secondsText);
-  const input = { media, seconds, size, prompt };
+  const input = { media, seconds, size, prompt, ...advanced.request };
   // Cheap enough to run on every render: the same rulebook the server action runs.
   const parsed = videoRequestSchema.safeParse(input);
   const fieldErrors: FieldErrors = parsed.success ? {} : fieldErrorsOf(parsed.error);
@@ -110,7 +116,7 @@ export function Studio({
     ? "Waiting for the uploads to finish."
     : parsed.success
       ? (clipProblem ?? promptMissing)
-      : (parsed.error.issues[0]?.message ?? "Check the form.");
+      : (advanced.explain(parsed.error.issues[0]) ?? "Check the form.");
 
   function send(fresh: boolean) {
     if (!parsed.success || blockedReason || sending.current) return;
@@ -210,6 +216,11 @@ export function Studio({
             onChange={setPrompt}
             required={needsPrompt}
             error={fieldErrors.prompt?.[0]}
+          />
+          <AdvancedFields
+            advanced={advanced}
+            errors={fieldErrors}
+            serverErrors={failure?.fieldErrors}
           />
         </section>
 

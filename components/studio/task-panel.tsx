@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { formatElapsed, isTerminal, stateLabels, type TaskView } from "@/lib/task-view";
 import { ApiError } from "../fetch-json";
+import { TaskSeed } from "./task-seed";
 import { useNow, useVideoTask } from "./use-video-task";
 import { VideoPlayer } from "./video-player";
 
@@ -102,6 +103,7 @@ export function TaskPanel({ taskId, pollMs, withLinks = false }: TaskPanelProps)
           title={`${task.seconds} s · ${task.size}${task.prompt ? ` · ${task.prompt}` : ""}`}
         />
       ) : null}
+      <TaskSeed seed={task.seed} />
       {withLinks ? (
         <p className="flex gap-4 text-sm">
           <Link href={`/videos/${task.id}`} className="text-accent hover:underline">

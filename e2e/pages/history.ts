@@ -6,6 +6,7 @@ export class HistoryPage {
   readonly state: Locator;
   readonly inputs: Locator;
   readonly search: Locator;
+  readonly seed: Locator;
   readonly filterButton: Locator;
   readonly olderLink: Locator;
   readonly newestLink: Locator;
@@ -15,6 +16,7 @@ export class HistoryPage {
     this.state = page.getByLabel("State", { exact: true });
     this.inputs = page.getByLabel("Inputs", { exact: true });
     this.search = page.getByRole("searchbox", { name: "Search prompts" });
+    this.seed = page.getByRole("textbox", { name: "Seed", exact: true });
     this.filterButton = page.getByRole("button", { name: "Filter" });
     this.olderLink = page.getByRole("link", { name: "Older →" });
     this.newestLink = page.getByRole("link", { name: "← Newest" });
@@ -49,11 +51,14 @@ export class HistoryPage {
 /** One task's own page (`/videos/<id>`). */
 export class TaskPage {
   readonly remixLink: Locator;
+  /** Opens the studio with this task's inputs, settings and its seed fixed. */
+  readonly useSeedLink: Locator;
   readonly settings: Locator;
   readonly inputs: Locator;
 
   constructor(readonly page: Page) {
     this.remixLink = page.getByRole("link", { name: "Remix", exact: true });
+    this.useSeedLink = page.getByRole("link", { name: "Use this seed" });
     this.settings = page.getByRole("region", { name: "Settings and timings" });
     this.inputs = page.getByRole("region", { name: "Inputs" });
   }

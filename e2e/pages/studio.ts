@@ -57,7 +57,7 @@ export class StudioPage {
     this.generateButton = page.getByRole("button", { name: "Generate", exact: true });
     this.duration = page.getByRole("spinbutton", { name: "Duration (seconds)" });
     this.resolution = page.getByRole("radiogroup", { name: "Resolution" });
-    this.prompt = page.getByRole("textbox", { name: "Prompt" });
+    this.prompt = page.getByRole("textbox", { name: "Prompt", exact: true });
     this.taskStatus = page.getByRole("status").filter({ hasText: STATUS_WORDS });
     this.video = page.getByLabel("Generated video");
     this.downloadLink = page.getByRole("link", { name: "Download" });

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, ilike, inArray, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { type TaskRow, type TaskStatus, tasks } from "@/lib/db/schema";
 
@@ -16,8 +16,10 @@ export interface ListQuery {
   state?: StateFilter;
   /** A combination key, e.g. "first_frame+driving_audio". */
   combination?: string;
-  /** Words to find in prompts, case-insensitive. */
+  /** Words to find in prompts or negative prompts, case-insensitive. */
   search?: string;
+  /** The seed actually sent (0 … 2147483647). */
+  seed?: number;
   /** From a previous page's `nextCursor`. */
   cursor?: string;
   limit?: number;
@@ -58,7 +60,11 @@ export async function listTasks(
   if (query.state) where.push(inArray(tasks.status, [...stateFilters[query.state]]));
   if (query.combination) where.push(eq(tasks.combination, query.combination));
   const search = query.search?.trim();
-  if (search) where.push(ilike(tasks.prompt, likePattern(search)));
+  if (search) {
+    const pattern = likePattern(search);
+    where.push(or(ilike(tasks.prompt, pattern), ilike(tasks.negativePrompt, pattern)) as SQL);
+  }
+  if (query.seed !== undefined) where.push(eq(tasks.seed, query.seed));
   const cursor = decodeCursor(query.cursor);
   if (cursor) {
     // A row comparison is a bound on the (created_at, id) index: the scan starts at the

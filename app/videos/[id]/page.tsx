@@ -66,6 +66,14 @@ export default async function VideoPage({ params }: { params: Params }) {
           {canDeleteTask(task, user) ? (
             <DeleteVideoButton taskId={task.id} deleteVideo={deleteVideo} />
           ) : null}
+          {task.seed !== null ? (
+            <Link
+              href={`/?remix=${task.id}&seed=keep`}
+              className="border-accent text-accent-strong hover:bg-accent-soft rounded-md border px-4 py-2 text-sm font-medium"
+            >
+              Use this seed
+            </Link>
+          ) : null}
           <Link
             href={`/?remix=${task.id}`}
             className="bg-accent hover:bg-accent-strong rounded-md px-4 py-2 text-sm font-medium text-white"

@@ -79,8 +79,9 @@ export async function startGateway(options: HarnessOptions = {}) {
   if (!mediaServerUrl) throw new Error("startMediaServer() first: the gateway downloads from it");
   let clock = Date.parse("2026-03-01T12:00:00Z");
   let ids = 0;
+  const store = memoryDemoStore();
   const gateway = createDemoGateway({
-    store: memoryDemoStore(),
+    store,
     apiKey: HARNESS_KEY,
     stepMs: 1000,
     now: () => new Date(clock),
@@ -109,6 +110,8 @@ export async function startGateway(options: HarnessOptions = {}) {
   return {
     root,
     call,
+    /** Its tasks as it stored them: `request` is what it read from the create body. */
+    store,
     create: (body: unknown) => call("POST", "/v1/videos", { body }),
     read: async (id = "task_1") => (await call("GET", `/v1/videos/${id}`)).json(),
     advance: (ms: number) => {
