@@ -16,6 +16,13 @@ import { gatewayToRow } from "./state";
 export const SUBMIT_BACKOFF_BASE_MS = 2_000;
 /** The longest wait between two creates of one queued task (a Retry-After included). */
 export const SUBMIT_BACKOFF_MAX_MS = 60_000;
+/**
+ * Creates refused for capacity before we give up on a task (about six minutes of back-off):
+ * a gateway that answers 429 to one task for that long is not at its cap, it refuses this
+ * one, and the queue behind it must not wait for ever. Given up, it is `refused` (free) with
+ * the gateway's sentence.
+ */
+export const MAX_SUBMIT_ATTEMPTS = 10;
 
 /**
  * How long a task waits after its `attempts`-th create was refused for capacity: 2 s, 4 s,
@@ -156,7 +163,9 @@ export async function sendCreate(id: string): Promise<TaskRow> {
     });
     return row ?? task;
   } catch (error) {
-    if (isCapacityRefusal(error)) return requeue(task, error);
+    if (isCapacityRefusal(error) && task.submitAttempts < MAX_SUBMIT_ATTEMPTS) {
+      return requeue(task, error);
+    }
     if (error instanceof GatewayError && !error.outcomeUnknown) throw await refuse(id, error);
     const code = error instanceof GatewayError ? error.code : "unexpected";
     const [row] = await db
