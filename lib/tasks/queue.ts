@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, eq, inArray, or, type SQL, sql } from "drizzle-orm";
-import { getDb } from "@/lib/db/client";
+import { type Db, getDb } from "@/lib/db/client";
 import { type TaskRow, tasks } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { TaskError } from "./errors";
@@ -52,6 +52,8 @@ export interface ClaimOptions {
   slotFreed?: boolean;
   /** The cap (MAX_CONCURRENT_TASKS by default). */
   limit?: number;
+  /** Another connection pool to claim through (a second instance, in tests). */
+  db?: Db;
 }
 
 /**
@@ -63,7 +65,7 @@ export interface ClaimOptions {
  */
 export async function claimQueued(options: ClaimOptions = {}): Promise<TaskRow[]> {
   const cap = options.limit ?? env().MAX_CONCURRENT_TASKS;
-  const db = await getDb();
+  const db = options.db ?? (await getDb());
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${QUEUE_LOCK})`);
     const [{ running }] = await tx
