@@ -86,7 +86,7 @@ export function describeQueue(name: string, databaseUrl: () => string | undefine
     });
 
     let frameId: string | undefined;
-    async function frame(owner: CurrentUser) {
+    async function frame() {
       frameId ??= (
         await harness.media.ingestUpload({
           kind: "first_frame",
@@ -102,7 +102,7 @@ export function describeQueue(name: string, databaseUrl: () => string | undefine
       const { LOCAL_USER } = await import("@/lib/auth/user");
       const user = frameId ? owner : LOCAL_USER;
       return harness.tasks.submitTask(
-        { media: await frame(owner), seconds: 2, size: "720P", prompt: `${prompt} ${token}` },
+        { media: await frame(), seconds: 2, size: "720P", prompt: `${prompt} ${token}` },
         user,
       );
     }
