@@ -224,7 +224,7 @@ async function main() {
       body: readFileSync(path.join(root, "e2e/media/portrait.png")),
     });
     if (upload.status !== 201) throw new Error(`upload failed: ${upload.status}`);
-    const media = [{ type: "first_frame", mediaId: (await upload.json()).id }];
+    const media = [{ type: "first_frame", mediaId: (await upload.json()).media.id }];
 
     // The members' Generates: written as submitTask writes them (waiting, oldest first).
     direct = postgres(target.toString(), { max: 2, onnotice: () => {} });
@@ -275,6 +275,11 @@ async function main() {
     }
     const runEnded = Date.now();
     const queries = counter.counter.queries - queriesAtStart;
+    const unfinished =
+      await direct`select status, error_code, error_message from tasks where status <> 'completed' limit 3`;
+    for (const row of unfinished) {
+      log(`not completed: ${row.status} ${row.error_code ?? ""} ${row.error_message ?? ""}`);
+    }
 
     const records = readFileSync(path.join(gatewayData, "demo-gateway", "creates.jsonl"), "utf8")
       .split("\n")

@@ -184,18 +184,39 @@ export async function queuePosition(row: TaskRow): Promise<number | null> {
   return ahead + 1;
 }
 
-/** How many tasks wait, and when the next one of them is due (for the sweeper's timer). */
-export async function queueState(): Promise<{ waiting: number; heldUntil: Date | null }> {
+/** The queue at a glance, in one query (the sweeper asks it every round). */
+export interface QueueSnapshot {
+  waiting: number;
+  /** Tasks holding a slot (holdsSlotSql). */
+  running: number;
+  /** The latest back-off among waiting tasks, if any. */
+  heldUntil: Date | null;
+  /** The oldest refresh among running tasks: the next of them falls due one interval later. */
+  oldestRefresh: Date | null;
+}
+
+export async function queueSnapshot(): Promise<QueueSnapshot> {
   const db = await getDb();
   const [state] = await db
     .select({
-      waiting: sql<number>`count(*)::int`,
-      heldUntil: sql<string | null>`max(${tasks.nextSubmitAt})`,
+      waiting: sql<number>`(count(*) filter (where ${tasks.status} = 'waiting'))::int`,
+      running: sql<number>`(count(*) filter (where ${holdsSlotSql()}))::int`,
+      heldUntil: sql<
+        string | null
+      >`max(${tasks.nextSubmitAt}) filter (where ${tasks.status} = 'waiting')`,
+      oldestRefresh: sql<
+        string | null
+      >`min(${tasks.refreshedAt}) filter (where ${tasks.status} in ('queued', 'in_progress'))`,
     })
     .from(tasks)
-    .where(eq(tasks.status, "waiting"));
+    .where(
+      inArray(tasks.status, ["waiting", "submitting", "queued", "in_progress", "submit_unknown"]),
+    );
+  const date = (value: string | null | undefined) => (value ? new Date(value) : null);
   return {
     waiting: state?.waiting ?? 0,
-    heldUntil: state?.heldUntil ? new Date(state.heldUntil) : null,
+    running: state?.running ?? 0,
+    heldUntil: date(state?.heldUntil),
+    oldestRefresh: date(state?.oldestRefresh),
   };
 }

@@ -4,7 +4,7 @@ import { getDb } from "@/lib/db/client";
 import { tasks } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { logEvent } from "./log";
-import { dispatchQuietly, queueState } from "./queue";
+import { dispatchQuietly, queueSnapshot } from "./queue";
 import { type Defer, RESULT_COPY_WINDOW_MS, refreshTask } from "./refresh";
 import { MAX_RESULT_COPY_ATTEMPTS } from "./result";
 
@@ -30,8 +30,9 @@ export interface SweepResult {
  */
 export async function sweepTasks(limit = 50): Promise<SweepResult> {
   const db = await getDb();
-  const before = await queueState();
-  if (before.waiting > 0) await dispatchQuietly();
+  const before = await queueSnapshot();
+  // Claim only when something waits and a slot looks free (the claim counts again, locked).
+  if (before.waiting > 0 && before.running < env().MAX_CONCURRENT_TASKS) await dispatchQuietly();
   const intervalSeconds = env().POLL_INTERVAL_MS / 1000;
   const due = await db
     .select({ id: tasks.id })
@@ -77,16 +78,11 @@ export async function sweepTasks(limit = 50): Promise<SweepResult> {
 /** When the queue next needs a look (see SweepResult.nextInMs). */
 async function nextLook(worthAsking: boolean): Promise<Omit<SweepResult, "checked">> {
   if (!worthAsking) return { waiting: 0, nextInMs: null };
-  const { waiting, heldUntil } = await queueState();
+  const { waiting, heldUntil, oldestRefresh } = await queueSnapshot();
   if (waiting === 0) return { waiting, nextInMs: null };
-  const db = await getDb();
-  const [{ oldest }] = await db
-    .select({ oldest: sql<string | null>`min(${tasks.refreshedAt})` })
-    .from(tasks)
-    .where(inArray(tasks.status, ["queued", "in_progress"]));
   const now = Date.now();
   const times = [
-    oldest ? new Date(oldest).getTime() + env().POLL_INTERVAL_MS : undefined,
+    oldestRefresh ? oldestRefresh.getTime() + env().POLL_INTERVAL_MS : undefined,
     heldUntil && heldUntil.getTime() > now ? heldUntil.getTime() : undefined,
   ].filter((time): time is number => time !== undefined);
   const next = times.length > 0 ? Math.min(...times) : now + env().POLL_INTERVAL_MS;
