@@ -2,6 +2,7 @@ import { defineConfig, type PlaywrightTestConfig } from "@playwright/test";
 import { AUTH_E2E } from "./e2e/auth-settings";
 import { DEPLOYED_E2E } from "./e2e/deployed-settings";
 import { NEW_API_E2E } from "./e2e/new-api-settings";
+import { QUEUE_E2E } from "./e2e/queue-settings";
 import { S3_E2E } from "./e2e/s3-settings";
 
 /**
@@ -49,6 +50,7 @@ const NO_SETTINGS = Object.fromEntries(
     "DEMO_GATEWAY_MEDIA_ORIGINS",
     "VERCEL",
     "DEMO_GATEWAY_DIALECT",
+    "DEMO_GATEWAY_MAX_RUNNING",
   ].map((name) => [name, ""]),
 );
 
@@ -61,6 +63,9 @@ const TEST_TIMINGS = {
   VIDEO_API_TIMEOUT_MS: "10000",
   // Demo-mode specs all act as the same local user: lift the per-member rate limit.
   SUBMIT_RATE_PER_MINUTE: "1000",
+  // Specs run side by side and some tasks never end (stuck, lost creates hold a slot for
+  // minutes): only the `queue` project's server tests the cap.
+  MAX_CONCURRENT_TASKS: "100",
 };
 
 const stop = { signal: "SIGTERM", timeout: 2_000 } as const;
@@ -123,7 +128,7 @@ function s3rver(settings: { s3Port: number; bucket: string; s3Dir: string; baseU
 }
 
 /** Specs that run in the demo projects (`demo`, and `new-api` against the other dialect). */
-const NOT_DEMO = [/s3\.spec\.ts$/, /auth\.spec\.ts$/, /deployed\.spec\.ts$/];
+const NOT_DEMO = [/s3\.spec\.ts$/, /auth\.spec\.ts$/, /deployed\.spec\.ts$/, /queue\.spec\.ts$/];
 
 /** What the demo gateway of the `new-api` servers is set to, besides its dialect. */
 const NEW_API_GATEWAY = {
@@ -168,6 +173,7 @@ export default defineConfig({
     { name: "new-api", testIgnore: NOT_DEMO, use: { baseURL: NEW_API_E2E.baseURL } },
     { name: "s3", testMatch: /s3\.spec\.ts$/, use: { baseURL: S3_E2E.baseURL } },
     { name: "auth", testMatch: /auth\.spec\.ts$/, use: { baseURL: AUTH_E2E.baseURL } },
+    { name: "queue", testMatch: /queue\.spec\.ts$/, use: { baseURL: QUEUE_E2E.baseURL } },
     {
       name: "deployed",
       testMatch: /deployed\.spec\.ts$/,
@@ -211,6 +217,17 @@ export default defineConfig({
       port: NEW_API_E2E.fresh.port,
       dataDir: NEW_API_E2E.fresh.dataDir,
       env: { ...NEW_API_GATEWAY, DEMO_CONTENT_TTL_MS: "600000", TASK_TIMEOUT_MS: "600000" },
+    }),
+    // The same build with a cap of two running tasks, before a demo gateway that refuses
+    // creates past two running ones (e2e/queue.spec.ts).
+    appServer({
+      port: QUEUE_E2E.port,
+      dataDir: QUEUE_E2E.dataDir,
+      env: {
+        MAX_CONCURRENT_TASKS: String(QUEUE_E2E.cap),
+        DEMO_GATEWAY_MAX_RUNNING: String(QUEUE_E2E.cap),
+        DEMO_STEP_MS: String(QUEUE_E2E.stepMs),
+      },
     }),
     // The same build with S3 storage (s3rver).
     s3rver(S3_E2E),

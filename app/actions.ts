@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { endSession, getCurrentUser, requireUser, startSignIn } from "@/lib/auth/session";
 import { UnauthorizedError } from "@/lib/auth/user";
-import { deleteTask, submitTask, TaskError } from "@/lib/tasks";
+import { cancelTask, deleteTask, submitTask, TaskError } from "@/lib/tasks";
 import { logEvent } from "@/lib/tasks/log";
 import { fieldErrorsOf, type SubmitVideoResult, videoRequestSchema } from "@/lib/video-request";
 
@@ -96,6 +96,38 @@ export async function deleteVideo(taskId: unknown): Promise<DeleteVideoResult> {
       return { ok: false, error: { code: error.code, message: error.message } };
     }
     logEvent("action.delete_failed", { error: error instanceof Error ? error.message : "unknown" });
+    return {
+      ok: false,
+      error: { code: "unexpected", message: "Something went wrong on our side. Please try again." },
+    };
+  }
+}
+
+/** What cancelling a waiting video answers. */
+export type CancelVideoResult =
+  | { ok: true }
+  | { ok: false; error: { code: string; message: string } };
+
+/**
+ * Take a video out of our queue before it is sent (it costs nothing). Only whoever made it, or
+ * an admin; a video already sent cannot be cancelled (the gateway has no cancel): the answer
+ * says so.
+ */
+export async function cancelVideo(taskId: unknown): Promise<CancelVideoResult> {
+  const user = await getCurrentUser();
+  if (!user) return { ok: false, error: { code: "unauthorized", message: "Sign in to continue." } };
+  const parsed = taskIdSchema.safeParse(taskId);
+  if (!parsed.success) {
+    return { ok: false, error: { code: "task_not_found", message: "There is no such video." } };
+  }
+  try {
+    await cancelTask(parsed.data, user);
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof TaskError) {
+      return { ok: false, error: { code: error.code, message: error.message } };
+    }
+    logEvent("action.cancel_failed", { error: error instanceof Error ? error.message : "unknown" });
     return {
       ok: false,
       error: { code: "unexpected", message: "Something went wrong on our side. Please try again." },

@@ -9,7 +9,7 @@ import { getStorage, isDirectStorage } from "@/lib/storage";
 import { signMediaUrl } from "@/lib/storage/signing";
 import { loadRemix } from "@/lib/tasks";
 import { promptRequired } from "@/lib/tasks/gateway-facts";
-import { submitVideo } from "./actions";
+import { cancelVideo, submitVideo } from "./actions";
 
 // Settings are read at request time, so one build runs in demo mode or against a gateway.
 export const dynamic = "force-dynamic";
@@ -104,6 +104,7 @@ export default async function StudioPage({
           pollMs={Math.min(env().POLL_INTERVAL_MS, 5000)}
           initial={initial}
           submit={submitVideo}
+          cancelVideo={cancelVideo}
           rates={priceRates()}
           uploadMode={isDirectStorage(getStorage()) ? "direct" : "stream"}
           setupWarning={warning}

@@ -106,6 +106,11 @@ const envSchema = z.object({
   /** Spend limits in USD of estimated cost; unset means no limit. */
   BUDGET_MEMBER_DAILY_USD: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).optional()),
   BUDGET_TEAM_MONTHLY_USD: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).optional()),
+  /**
+   * How many tasks the team runs at the gateway at once (providers cap this per key and answer
+   * a create over the cap with 429). Tasks beyond it wait in our own queue (lib/tasks/queue.ts).
+   */
+  MAX_CONCURRENT_TASKS: z.coerce.number().int().min(1).default(4),
   /** At most this many submissions per member per minute. */
   SUBMIT_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   /**
@@ -123,6 +128,15 @@ const envSchema = z.object({
   DEMO_GATEWAY_DIALECT: z.preprocess(
     emptyAsUndefined,
     z.enum(["documented", "new-api"]).default("documented"),
+  ),
+  /**
+   * Demo gateway: refuse a create with 429 (as the provider does over its concurrency cap) while
+   * this many of its tasks run; unset means no cap. With a cap it also keeps a record of every
+   * create it was sent (DATA_DIR/demo-gateway/creates.jsonl), for tests and benches.
+   */
+  DEMO_GATEWAY_MAX_RUNNING: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).optional(),
   ),
   /** Demo gateway: milliseconds per stage (queued → 10% → 20% → 30% → completed). */
   DEMO_STEP_MS: z.coerce.number().int().min(0).default(2500),

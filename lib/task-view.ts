@@ -37,6 +37,8 @@ export interface TaskView {
   createdAt: string;
   startedAt: string | null;
   completedAt: string | null;
+  /** While it waits in our queue: its place in line, team-wide (1 = next to go). */
+  queuePosition: number | null;
   /** Why it failed, was refused, or could not be confirmed, in a sentence for people. */
   error: { code: string; message: string } | null;
   /** A passing problem while it runs, e.g. the gateway is not answering; we keep trying. */
@@ -80,4 +82,19 @@ export function formatElapsed(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));
   const minutes = Math.floor(total / 60);
   return `${minutes}:${String(total % 60).padStart(2, "0")}`;
+}
+
+/** 1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st, 22nd, 101st, 111th. */
+export function ordinal(n: number): string {
+  const lastTwo = n % 100;
+  if (lastTwo >= 11 && lastTwo <= 13) return `${n}th`;
+  const suffix = ({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[n % 10] ?? "th";
+  return `${n}${suffix}`;
+}
+
+/** The headline of a task in our queue: "Waiting for a free slot (3rd in line)". */
+export function waitingLabel(position: number | null): string {
+  return position
+    ? `Waiting for a free slot (${ordinal(position)} in line)`
+    : "Waiting for a free slot";
 }

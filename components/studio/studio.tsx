@@ -22,6 +22,7 @@ import {
   videoRequestSchema,
 } from "@/lib/video-request";
 import { AdvancedFields } from "./advanced-fields";
+import type { CancelVideo } from "./cancel-task-button";
 import { DurationField } from "./duration-field";
 import { GenerateButton } from "./generate-button";
 import { MediaSlot } from "./media-slot";
@@ -57,6 +58,8 @@ interface StudioProps {
   initial?: StudioInitial;
   /** The `submitVideo` server action, passed down by the page (components don't import app/). */
   submit: (input: unknown, idempotencyKey?: string) => Promise<SubmitVideoResult>;
+  /** The `cancelVideo` server action: Cancel on a video waiting in our queue. */
+  cancelVideo?: CancelVideo;
   /** Per-second prices by resolution, for the estimate shown before Generate. */
   rates: PriceRates;
   /** A setup problem to show before anyone submits (e.g. media the gateway cannot reach). */
@@ -71,6 +74,7 @@ export function Studio({
   pollMs,
   initial,
   submit,
+  cancelVideo,
   rates,
   setupWarning,
   uploadMode,
@@ -265,7 +269,13 @@ export function Studio({
         className="border-ink/10 bg-paper-raised flex flex-col gap-4 rounded-xl border p-5 shadow-sm lg:sticky lg:top-6 lg:self-start"
       >
         {taskId ? (
-          <TaskPanel key={taskId} taskId={taskId} pollMs={pollMs} withLinks />
+          <TaskPanel
+            key={taskId}
+            taskId={taskId}
+            pollMs={pollMs}
+            withLinks
+            cancelVideo={cancelVideo}
+          />
         ) : (
           <p className="text-ink-soft text-sm">
             Your video appears here. Drop a first frame (or a first clip), choose a duration and

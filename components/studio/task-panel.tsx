@@ -1,13 +1,22 @@
 "use client";
 
 import Link from "next/link";
-import { formatElapsed, isTerminal, stateLabels, type TaskView } from "@/lib/task-view";
+import {
+  formatElapsed,
+  isTerminal,
+  stateLabels,
+  type TaskView,
+  waitingLabel,
+} from "@/lib/task-view";
 import { ApiError } from "../fetch-json";
+import { CancelTaskButton, type CancelVideo } from "./cancel-task-button";
 import { TaskSeed } from "./task-seed";
 import { useNow, useVideoTask } from "./use-video-task";
 import { VideoPlayer } from "./video-player";
 
 const stageNotes: Partial<Record<TaskView["status"], string>> = {
+  waiting:
+    "The team runs only so many videos at once; this one is sent as soon as a slot frees up.",
   submitting: "Sending the request to the gateway.",
   queued: "Waiting for a slot on the model. This usually takes under a minute.",
   in_progress:
@@ -31,9 +40,11 @@ interface TaskPanelProps {
   pollMs: number;
   /** In the studio: links to the task's own page and to remix it. */
   withLinks?: boolean;
+  /** The `cancelVideo` action: a Cancel button while the task waits in our queue. */
+  cancelVideo?: CancelVideo;
 }
 
-export function TaskPanel({ taskId, pollMs, withLinks = false }: TaskPanelProps) {
+export function TaskPanel({ taskId, pollMs, withLinks = false, cancelVideo }: TaskPanelProps) {
   const { data: task, error, isPending } = useVideoTask(taskId, pollMs);
   const running = task ? !isTerminal(task.status) : false;
   const now = useNow(running);
@@ -53,7 +64,8 @@ export function TaskPanel({ taskId, pollMs, withLinks = false }: TaskPanelProps)
     );
   }
 
-  const label = stateLabels[task.status];
+  const label =
+    task.status === "waiting" ? waitingLabel(task.queuePosition) : stateLabels[task.status];
   const tone =
     task.status === "completed"
       ? "text-success"
@@ -73,7 +85,7 @@ export function TaskPanel({ taskId, pollMs, withLinks = false }: TaskPanelProps)
             {formatElapsed(elapsedOf(task, now))}
           </span>
         </p>
-        {running ? <StageBar progress={task.progress} /> : null}
+        {running && task.status !== "waiting" ? <StageBar progress={task.progress} /> : null}
         {stageNotes[task.status] ? (
           <p className="text-ink-soft text-sm">{stageNotes[task.status]}</p>
         ) : null}
@@ -96,6 +108,9 @@ export function TaskPanel({ taskId, pollMs, withLinks = false }: TaskPanelProps)
           <p className="text-warning text-sm">{lostContactNote(error)}</p>
         ) : null}
       </div>
+      {task.status === "waiting" && cancelVideo ? (
+        <CancelTaskButton taskId={task.id} cancel={cancelVideo} />
+      ) : null}
       {task.status === "completed" && task.videoUrl && task.downloadUrl ? (
         <VideoPlayer
           src={task.videoUrl}

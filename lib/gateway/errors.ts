@@ -50,6 +50,8 @@ export class GatewayError extends Error {
   code: GatewayErrorCode;
   status?: number;
   upstreamCode?: string;
+  /** The upstream's own message (redacted), e.g. a provider's `Throttling: …`. */
+  upstreamMessage?: string;
   retryAfterMs?: number;
   /** true when a create may have reached the gateway (timeout / 5xx / network after sending) */
   outcomeUnknown: boolean;
@@ -62,6 +64,7 @@ export class GatewayError extends Error {
     this.code = init.code;
     this.status = init.status;
     this.upstreamCode = init.upstreamCode;
+    this.upstreamMessage = init.upstreamMessage;
     this.retryAfterMs = init.retryAfterMs;
     this.outcomeUnknown = init.outcomeUnknown ?? false;
     this.userMessage = describeFailure(init.code, init.upstreamMessage, init.upstreamCode);

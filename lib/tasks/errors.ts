@@ -11,7 +11,8 @@ export type TaskErrorCode =
   | "rejected"
   | "prompt_required"
   | "outcome_unknown"
-  | "forbidden";
+  | "forbidden"
+  | "not_cancellable";
 
 /** An expected refusal from a use case; its message is written for people and may be shown. */
 export class TaskError extends Error {

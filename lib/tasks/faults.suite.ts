@@ -37,6 +37,8 @@ export function describeGatewayFaults(name: string, databaseUrl: () => string | 
       process.env.TASK_TIMEOUT_MS = String(TASK_TIMEOUT_MS);
       process.env.UNKNOWN_STATUS_TIMEOUT_MS = String(UNKNOWN_STATUS_TIMEOUT_MS);
       process.env.SUBMIT_RATE_PER_MINUTE = "1000";
+      // Lost creates hold their slot for minutes (queue.ts): the queue is tested elsewhere.
+      process.env.MAX_CONCURRENT_TASKS = "50";
       process.env.VIDEO_API_KEY = "";
       process.env.VIDEO_API_BASE_URL = "";
       harness = await loadApp();
@@ -286,41 +288,78 @@ export function describeGatewayFaults(name: string, databaseUrl: () => string | 
       expect(harness.app.inFlight()).toBe(0);
     });
 
-    for (const [marker, reason] of [
-      ["quota", "The video service account is out of credit. Ask an administrator to top it up."],
-      [
-        "rate-limit",
-        "The video service is busy right now (rate limit reached). Try again in a minute.",
-      ],
-    ] as const) {
-      it(`create refused (${marker}): the row is kept as refused, with the reason, and never polled`, async () => {
-        const { sweepTasks } = await import("./sweep");
-        const prompt = `A harbour [demo-fail:${marker}]`;
-        const postsBefore = posts();
-        const error = await harness.submit(prompt).catch((caught: unknown) => caught);
-        // The form hears the same sentence as before.
-        expect(error).toBeInstanceOf(harness.tasks.TaskError);
-        expect(error).toMatchObject({ code: "rejected", message: reason });
-        const row = await rowByPrompt(prompt);
-        expect(row).toMatchObject({
-          status: "refused",
-          gatewayId: null,
-          errorMessage: reason,
-          idempotencyKey: null,
-        });
-        expect(row.errorCode).toMatch(/:gateway$/);
-        expect(row.completedAt).toBeInstanceOf(Date);
-        const view = harness.tasks.toTaskView(row);
-        expect(view.status).toBe("refused");
-        expect(view.error).toEqual({ code: row.errorCode, message: reason });
-        expect(view.notice).toBeNull();
-        // Nothing started, so nothing is sent again, by a viewer or by the sweeper.
-        await harness.poll(row.id);
-        await sweepTasks();
-        expect(posts() - postsBefore).toBe(1);
-        expect((await harness.tasks.getTaskRow(row.id))?.status).toBe("refused");
+    it("create refused (quota): the row is kept as refused, with the reason, and never polled", async () => {
+      const { sweepTasks } = await import("./sweep");
+      const reason =
+        "The video service account is out of credit. Ask an administrator to top it up.";
+      const prompt = "A harbour [demo-fail:quota]";
+      const postsBefore = posts();
+      const error = await harness.submit(prompt).catch((caught: unknown) => caught);
+      // The form hears the same sentence as before.
+      expect(error).toBeInstanceOf(harness.tasks.TaskError);
+      expect(error).toMatchObject({ code: "rejected", message: reason });
+      const row = await rowByPrompt(prompt);
+      expect(row).toMatchObject({
+        status: "refused",
+        gatewayId: null,
+        errorMessage: reason,
+        idempotencyKey: null,
       });
-    }
+      expect(row.errorCode).toMatch(/:gateway$/);
+      expect(row.completedAt).toBeInstanceOf(Date);
+      const view = harness.tasks.toTaskView(row);
+      expect(view.status).toBe("refused");
+      expect(view.error).toEqual({ code: row.errorCode, message: reason });
+      expect(view.notice).toBeNull();
+      // Nothing started, so nothing is sent again, by a viewer or by the sweeper.
+      await harness.poll(row.id);
+      await sweepTasks();
+      expect(posts() - postsBefore).toBe(1);
+      expect((await harness.tasks.getTaskRow(row.id))?.status).toBe("refused");
+    });
+
+    it("create answered 429 (rate-limit): back in our queue with back-off, never failed; refused only after MAX_SUBMIT_ATTEMPTS", async () => {
+      const { sweepTasks } = await import("./sweep");
+      const { MAX_SUBMIT_ATTEMPTS, REQUEUED_NOTICE } = await import("./send");
+      const busy =
+        "The video service is busy right now (rate limit reached). Try again in a minute.";
+      const prompt = "A harbour [demo-fail:rate-limit]";
+      const postsBefore = posts();
+      const submitted = await harness.submit(prompt);
+      expect(posts() - postsBefore).toBe(1);
+      const row = await rowByPrompt(prompt);
+      expect(submitted.status).toBe("waiting");
+      expect(row).toMatchObject({ status: "waiting", submitAttempts: 1, gatewayId: null });
+      expect(row.completedAt).toBeNull();
+      // The gateway's Retry-After (2 s) is respected.
+      expect(row.nextSubmitAt?.getTime()).toBeGreaterThan(Date.now() + 1000);
+      const view = harness.tasks.toTaskView(row);
+      expect(view.status).toBe("waiting");
+      expect(view.error).toBeNull();
+      expect(view.notice).toBe(REQUEUED_NOTICE);
+      // Not sent again before its back-off ends, by a viewer or by the sweeper.
+      await harness.poll(row.id);
+      await sweepTasks();
+      expect(posts() - postsBefore).toBe(1);
+      // A gateway that keeps refusing this one task: given up after the last attempt, free.
+      const { getDb } = await import("@/lib/db/client");
+      const { tasks } = await import("@/lib/db/schema");
+      const { eq } = await import("drizzle-orm");
+      await (await getDb())
+        .update(tasks)
+        .set({ submitAttempts: MAX_SUBMIT_ATTEMPTS - 1, nextSubmitAt: new Date(Date.now() - 1) })
+        .where(eq(tasks.id, row.id));
+      await sweepTasks();
+      expect(posts() - postsBefore).toBe(2);
+      const given = await rowByPrompt(prompt);
+      expect(given).toMatchObject({
+        status: "refused",
+        errorMessage: busy,
+        submitAttempts: MAX_SUBMIT_ATTEMPTS,
+      });
+      await sweepTasks();
+      expect(posts() - postsBefore).toBe(2);
+    });
 
     async function rowByPrompt(prompt: string): Promise<TaskRow> {
       const { getDb } = await import("@/lib/db/client");

@@ -1,7 +1,9 @@
 export { canDeleteTask, ownerLabel, usableMedia } from "./access";
+export { cancelTask } from "./cancel";
 export { deleteTask } from "./delete";
 export { TaskError } from "./errors";
 export { type ListQuery, listTasks, type StateFilter, stateFilters } from "./list";
+export { queuePosition } from "./queue";
 export { type Defer, getTaskRow, refreshTask } from "./refresh";
 export { loadRemix } from "./remix";
 export { resultKeyFor } from "./result";

@@ -4,10 +4,13 @@ import { getDb } from "@/lib/db/client";
 import { type TaskRow, tasks } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { GatewayError } from "@/lib/gateway";
+import { isTerminal } from "@/lib/task-view";
 import { gatewayFor } from "./gateway";
 import { logEvent } from "./log";
+import { dispatchQuietly } from "./queue";
 import { copyDue, keepResult } from "./result";
 import { gatewayToRow } from "./state";
+import { advanceQueue } from "./sweep";
 
 /** A create still `submitting` after this long died with its server: outcome unknown. */
 const SUBMIT_STALE_MS = 2 * 60 * 1000;
@@ -76,6 +79,23 @@ async function update(id: string, changes: Partial<TaskRow>): Promise<TaskRow> {
   return row;
 }
 
+/** A running task ended (at the gateway's word, or ours): its slot goes to the next in line now. */
+function freesSlot(before: TaskRow, after: TaskRow | undefined, defer: Defer): void {
+  const wasRunning = before.status === "queued" || before.status === "in_progress";
+  if (!wasRunning || !after || !isTerminal(after.status)) return;
+  defer(() => dispatchQuietly({ slotFreed: true }));
+}
+
+async function updateAndFree(
+  before: TaskRow,
+  defer: Defer,
+  changes: Partial<TaskRow>,
+): Promise<TaskRow> {
+  const next = await update(before.id, changes);
+  freesSlot(before, next, defer);
+  return next;
+}
+
 /**
  * Brings a task's row up to date with the gateway when it is due, and returns the row.
  * The row is the truth: a restart loses nothing, the next view picks the task up again.
@@ -84,13 +104,21 @@ export async function refreshTask(id: string, defer: Defer): Promise<TaskRow | u
   const row = await getTaskRow(id);
   if (!row) return undefined;
 
-  if (row.status === "submitting" && Date.now() - row.createdAt.getTime() > SUBMIT_STALE_MS) {
+  // Since it was claimed (a queued task may have waited long before its create left).
+  const sentAt = row.refreshedAt ?? row.createdAt;
+  if (row.status === "submitting" && Date.now() - sentAt.getTime() > SUBMIT_STALE_MS) {
     return update(id, {
       status: "submit_unknown",
       errorCode: "submit_interrupted",
       errorMessage:
         "The server stopped while sending this request, so we cannot tell whether the video is being made. It was not sent again, to avoid paying twice.",
     });
+  }
+  if (row.status === "waiting") {
+    // Someone watches a task in our queue: keep the queue moving (the running tasks that are
+    // due are refreshed, so a finished one frees its slot), without waiting for the sweeper.
+    defer(() => advanceQueue());
+    return row;
   }
   if (!needsGateway(row)) return row;
   // Most views of a running task land inside the interval: answer them from the row, without
@@ -109,7 +137,7 @@ export async function refreshTask(id: string, defer: Defer): Promise<TaskRow | u
   }
   if (Date.now() - claimed.createdAt.getTime() > env().TASK_TIMEOUT_MS) {
     logEvent("task.timed_out", { taskId: id });
-    return update(id, {
+    return updateAndFree(claimed, defer, {
       status: "failed",
       completedAt: new Date(),
       errorCode: "timeout",
@@ -126,6 +154,7 @@ export async function refreshTask(id: string, defer: Defer): Promise<TaskRow | u
     // The provider's own link: the fallback when the gateway's /content cuts a slow copy short.
     if (video.status === "completed" && video.resultUrl) changes.resultUrl = video.resultUrl;
     const next = await update(id, changes);
+    freesSlot(claimed, next, defer);
     if (next.status !== claimed.status) {
       logEvent("task.status", { taskId: id, from: claimed.status, to: next.status });
     }
@@ -135,7 +164,7 @@ export async function refreshTask(id: string, defer: Defer): Promise<TaskRow | u
     if (!(error instanceof GatewayError)) throw error;
     logEvent("task.refresh_failed", { taskId: id, code: error.code, status: error.status });
     if (error.code === "not_found:gateway") {
-      return update(id, {
+      return updateAndFree(claimed, defer, {
         status: "failed",
         completedAt: new Date(),
         errorCode: "task_not_exist",

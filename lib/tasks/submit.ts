@@ -1,19 +1,15 @@
 import "server-only";
 import { randomBytes, randomInt } from "node:crypto";
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, eq, inArray, sql } from "drizzle-orm";
 import type { CurrentUser } from "@/lib/auth/user";
 import { getDb } from "@/lib/db/client";
 import { type TaskRow, takeSets, tasks } from "@/lib/db/schema";
-import { env } from "@/lib/env";
-import { buildCreateBody, GatewayError } from "@/lib/gateway";
 import { getMediaRows } from "@/lib/media";
-import { gatewayMediaUrl } from "@/lib/media/urls";
 import {
   clipDurationProblem,
   combinationKey,
   mediaKindLabels,
   PROMPT_EXTEND_DEFAULT,
-  PROMPT_REQUIRED_MESSAGE,
   promptProblem,
   SEED_MAX,
   seedsForTakes,
@@ -22,11 +18,9 @@ import {
 } from "@/lib/video-request";
 import { usableMedia } from "./access";
 import { TaskError } from "./errors";
-import { gatewayFor } from "./gateway";
-import { promptRequired, rememberGatewayFact } from "./gateway-facts";
-import { logEvent } from "./log";
+import { promptRequired } from "./gateway-facts";
+import { dispatchQueue } from "./queue";
 import { checkSpend, SPEND_LOCK } from "./spend";
-import { gatewayToRow } from "./state";
 
 type NewTask = typeof tasks.$inferInsert;
 type NewTakeSet = typeof takeSets.$inferInsert;
@@ -136,39 +130,6 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
- * The gateway certainly refused the create: nothing started, nothing is billed. The row stays,
- * `refused` with the reason, so the history says what happened; budgets skip it (charge.ts).
- * Its idempotency key is released: the same form sent again (after a top-up, with a prompt)
- * is a new try, not a repeat of this refusal. A refusal for a missing prompt is remembered,
- * so the next form asks for one before anyone pays. Returns the error for the form.
- */
-async function refuse(id: string, error: GatewayError): Promise<TaskError> {
-  const db = await getDb();
-  const needsPrompt = error.code === "prompt_required:gateway";
-  const message = needsPrompt ? PROMPT_REQUIRED_MESSAGE : error.userMessage;
-  await db
-    .update(tasks)
-    .set({
-      status: "refused",
-      idempotencyKey: null,
-      completedAt: new Date(),
-      errorCode: error.code,
-      errorMessage: message,
-    })
-    .where(eq(tasks.id, id));
-  logEvent("task.refused", { taskId: id, code: error.code, status: error.status });
-  if (!needsPrompt) return new TaskError("rejected", message);
-  // Best effort: failing to remember must not hide the sentence from the person who asked.
-  await rememberGatewayFact("prompt_required").catch((cause: unknown) =>
-    logEvent("gateway_fact.unsaved", {
-      name: "prompt_required",
-      error: cause instanceof Error ? cause.message : "unknown",
-    }),
-  );
-  return new TaskError("prompt_required", message, "prompt");
-}
-
-/**
  * Submits one Generate: checks that every media id is one this app stored, for the right slot;
  * picks each take's seed; checks budgets and the rate limit for all takes and writes their
  * rows in one transaction (so a crash mid-call leaves a trace, and two tabs can't both slip
@@ -180,7 +141,6 @@ export async function submitTask(
   user: CurrentUser,
   options: SubmitOptions = {},
 ): Promise<SubmitOutcome> {
-  const db = await getDb();
   const repeat = await existingFor(options.idempotencyKey, user, request);
   if (repeat) return repeat;
   // Someone else's private upload reads as unknown: "media_not_found", nothing leaked.
@@ -214,7 +174,8 @@ export async function submitTask(
   const seeds = seedsForTakes(request.takes ?? 1, request.seed, () => randomInt(0, SEED_MAX + 1));
   const takeSetId = seeds.length > 1 ? newTaskId() : null;
   const common = {
-    status: "submitting" as const,
+    // Our queue decides when it is sent (queue.ts): at once while slots are free.
+    status: "waiting" as const,
     ownerId: user.id,
     ownerName: user.name ?? user.email,
     seconds: request.seconds,
@@ -249,83 +210,15 @@ export async function submitTask(
     throw error;
   }
 
-  const sent: TaskRow[] = [];
-  let refusal: TaskError | undefined;
-  for (const row of takes) {
-    try {
-      sent.push(await sendCreate(row.id));
-    } catch (error) {
-      // Every take shares the settings: one refusal is everyone's, but each row says so.
-      if (!(error instanceof TaskError)) throw error;
-      refusal ??= error;
-      const db = await getDb();
-      const [kept] = await db.select().from(tasks).where(eq(tasks.id, row.id));
-      if (kept) sent.push(kept);
-    }
-  }
-  if (refusal && sent.every((row) => row.status === "refused")) throw refusal;
-  return { ...sent[0], takes: sent };
-}
-
-/**
- * Sends one task's create to the gateway and records the answer. A definite refusal keeps the
- * row as `refused` and throws the sentence for the form; an unknown outcome keeps the row as
- * `submit_unknown`, never resubmitted (it may be running, and billed).
- */
-export async function sendCreate(id: string): Promise<TaskRow> {
+  // Its takes join the queue, and go at once when slots are free (oldest first: anything
+  // still waiting from before goes ahead of them).
+  const dispatched = await dispatchQueue();
+  const ids = takes.map((take) => take.id);
   const db = await getDb();
-  const [task] = await db.select().from(tasks).where(eq(tasks.id, id)).limit(1);
-  if (!task) throw new Error(`no task ${id}`);
-  const request = {
-    seconds: task.seconds,
-    size: task.size,
-    prompt: task.prompt ?? undefined,
-    negativePrompt: task.negativePrompt ?? undefined,
-    seed: task.seed ?? undefined,
-    promptExtend: task.promptExtend ?? undefined,
-    watermark: task.watermark ?? undefined,
-  };
-  const body = buildCreateBody(
-    request,
-    await Promise.all(
-      task.media.map(async (ref) => ({
-        type: ref.type,
-        url: await gatewayMediaUrl(ref.mediaId),
-      })),
-    ),
-  );
-
-  try {
-    const video = await gatewayFor().createVideo(body);
-    const [row] = await db
-      .update(tasks)
-      .set({
-        gatewayId: video.id,
-        refreshedAt: new Date(),
-        ...gatewayToRow(video, undefined, { unknownTimeoutMs: env().UNKNOWN_STATUS_TIMEOUT_MS }),
-      })
-      .where(eq(tasks.id, id))
-      .returning();
-    logEvent("task.submitted", { taskId: id, gatewayId: video.id, status: row.status });
-    return row;
-  } catch (error) {
-    if (error instanceof GatewayError && !error.outcomeUnknown) throw await refuse(id, error);
-    const code = error instanceof GatewayError ? error.code : "unexpected";
-    const [row] = await db
-      .update(tasks)
-      .set({
-        status: "submit_unknown",
-        errorCode: code,
-        errorMessage:
-          "We sent the request but did not hear back, so we cannot tell whether the video is being made. It was not sent again, to avoid paying twice. Check the gateway's console before trying again.",
-      })
-      .where(eq(tasks.id, id))
-      .returning();
-    logEvent("task.submit_unknown", {
-      taskId: id,
-      code,
-      error: error instanceof Error ? error.name : "unknown",
-    });
-    return row;
-  }
+  const kept = await db.select().from(tasks).where(inArray(tasks.id, ids));
+  const rowsInOrder = ids.flatMap((id) => kept.filter((row) => row.id === id));
+  // Every take shares the settings: one refusal is everyone's, but each row says so.
+  const refusal = dispatched.find((sent) => ids.includes(sent.row.id) && sent.refusal)?.refusal;
+  if (refusal && rowsInOrder.every((row) => row.status === "refused")) throw refusal;
+  return { ...rowsInOrder[0], takes: rowsInOrder };
 }

@@ -5,7 +5,7 @@ import { isTerminal, type TaskView } from "@/lib/task-view";
  * Our row → what the browser may see. No gateway ids or URLs leave the server; the one
  * exception is the provider's own signed https link, and only while we fail to keep a copy.
  */
-export function toTaskView(row: TaskRow): TaskView {
+export function toTaskView(row: TaskRow, extra: { queuePosition?: number | null } = {}): TaskView {
   const terminal = isTerminal(row.status);
   const message = row.errorMessage ?? "";
   const completed = row.status === "completed";
@@ -27,6 +27,7 @@ export function toTaskView(row: TaskRow): TaskView {
     createdAt: row.createdAt.toISOString(),
     startedAt: row.startedAt?.toISOString() ?? null,
     completedAt: row.completedAt?.toISOString() ?? null,
+    queuePosition: row.status === "waiting" ? (extra.queuePosition ?? null) : null,
     error: terminal && row.errorCode ? { code: row.errorCode, message } : null,
     notice: !terminal && row.errorCode ? message : copyFailing ? row.resultCopyError : null,
     providerUrl: copyFailing && row.resultUrl?.startsWith("https://") ? row.resultUrl : null,

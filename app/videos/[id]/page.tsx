@@ -11,7 +11,7 @@ import { env, priceRates } from "@/lib/env";
 import { signMediaUrl } from "@/lib/storage/signing";
 import { canDeleteTask, loadRemix, ownerLabel } from "@/lib/tasks";
 import { estimateCost } from "@/lib/video-request";
-import { deleteVideo } from "../../actions";
+import { cancelVideo, deleteVideo } from "../../actions";
 
 export const dynamic = "force-dynamic";
 
@@ -87,7 +87,11 @@ export default async function VideoPage({ params }: { params: Params }) {
           aria-label="Result"
           className="border-ink/10 bg-paper-raised rounded-xl border p-5 shadow-sm"
         >
-          <TaskPanel taskId={task.id} pollMs={pollMs} />
+          <TaskPanel
+            taskId={task.id}
+            pollMs={pollMs}
+            cancelVideo={canDeleteTask(task, user) ? cancelVideo : undefined}
+          />
         </section>
         <div className="flex flex-col gap-6">
           <section aria-labelledby="settings-heading" className="flex flex-col gap-3">

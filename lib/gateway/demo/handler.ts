@@ -56,7 +56,29 @@ export interface DemoGatewayDeps {
    * long. Tests shorten it.
    */
   downloadLimitMs?: number;
+  /**
+   * The key's concurrency cap, as providers have (DEMO_GATEWAY_MAX_RUNNING): a create while
+   * this many of its tasks run is refused with 429 and starts nothing. Unset: no cap.
+   */
+  maxRunning?: number;
+  /** Told of every create it was sent and what it answered (its record, for tests and benches). */
+  onCreate?: (record: DemoCreateRecord) => void | Promise<void>;
 }
+
+/** One create as the demo gateway saw it. */
+export interface DemoCreateRecord {
+  at: string;
+  /** HTTP status of its answer: 200 accepted, 429 over the cap (or a fault), … */
+  status: number;
+  /** The task it made, when it made one. */
+  id?: string;
+  /** Its tasks running when the create arrived (before this one). */
+  running: number;
+  prompt?: string;
+}
+
+/** How long a task with a fault that never ends (`stuck`, `unknown-forever`) counts as running. */
+const FOREVER_RUNNING_MS = 3600 * 1000;
 
 export interface DemoGateway {
   /** POST /v1/videos */
@@ -139,6 +161,23 @@ export function createDemoGateway(deps: DemoGatewayDeps): DemoGateway {
   const downloadLimitMs = deps.downloadLimitMs ?? NEW_API_DOWNLOAD_LIMIT_MS;
   const dialect = demoDialect(deps.dialect ?? "documented", { downloadLimitMs });
   const links = resultLinks(deps.apiKey);
+  // Creates are admitted one at a time, so two at once cannot both slip under the cap.
+  let admitting: Promise<unknown> = Promise.resolve();
+  function admit<T>(step: () => Promise<T>): Promise<T> {
+    const turn = admitting.then(step, step);
+    admitting = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** Its tasks that run now (queued, in progress, or unknown), as the provider counts them. */
+  async function runningNow(at: Date): Promise<number> {
+    const since = new Date(at.getTime() - Math.max(FOREVER_RUNNING_MS, 4 * deps.stepMs));
+    const rows = await deps.store.createdSince(since);
+    return rows.filter((row) => {
+      const state = demoState(row.createdAt, at, deps.stepMs, readStoredFault(row.fault)?.fault);
+      return state.status !== "completed" && state.status !== "failed";
+    }).length;
+  }
 
   function authorised(request: Request): boolean {
     const header = request.headers.get("authorization") ?? "";
@@ -222,14 +261,27 @@ export function createDemoGateway(deps: DemoGatewayDeps): DemoGateway {
       const problem = problems.find((p) => p !== null);
       if (problem) return dialect.providerRefusal("InvalidParameter", problem);
 
-      const id = newId();
-      const createdAt = now();
-      await deps.store.insert({
-        id,
-        request: body as unknown as Record<string, unknown>,
-        fault: fault && !createFaults.includes(fault) ? storedFault({ fault, windowMs }) : null,
-        createdAt,
+      // The key's concurrency cap, checked and taken in one step (`admit`).
+      const admitted = await admit(async () => {
+        const at = now();
+        const counted = deps.maxRunning !== undefined || deps.onCreate !== undefined;
+        const running = counted ? await runningNow(at) : 0;
+        const record = { at: at.toISOString(), running, prompt: body.prompt };
+        if (deps.maxRunning !== undefined && running >= deps.maxRunning) {
+          await deps.onCreate?.({ ...record, status: 429 });
+          return undefined;
+        }
+        const made = { id: newId(), createdAt: at };
+        await deps.store.insert({
+          ...made,
+          request: body as unknown as Record<string, unknown>,
+          fault: fault && !createFaults.includes(fault) ? storedFault({ fault, windowMs }) : null,
+        });
+        await deps.onCreate?.({ ...record, status: 200, id: made.id });
+        return made;
       });
+      if (!admitted) return dialect.createFault("over-cap");
+      const { id, createdAt } = admitted;
       // The task exists and runs; only the answer is lost, so the caller cannot tell.
       if (fault === "create-500") return dialect.createFault("create-500");
       if (fault === "create-hang") {

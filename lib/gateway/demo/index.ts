@@ -1,7 +1,9 @@
 import "server-only";
+import { appendFile, mkdir } from "node:fs/promises";
+import path from "node:path";
 import { getDb } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { createDemoGateway, type DemoGateway } from "./handler";
+import { createDemoGateway, type DemoCreateRecord, type DemoGateway } from "./handler";
 import { isOwnMediaUrl } from "./media-policy";
 import { contentError } from "./replies";
 import { dbDemoStore } from "./store";
@@ -18,10 +20,27 @@ import { dbDemoStore } from "./store";
  */
 
 export { type DemoFault, demoFaults } from "./faults";
-export { createDemoGateway, type DemoGateway, routeDemoRequest } from "./handler";
+export {
+  createDemoGateway,
+  type DemoCreateRecord,
+  type DemoGateway,
+  routeDemoRequest,
+} from "./handler";
 export { type DemoStore, dbDemoStore, memoryDemoStore } from "./store";
 
 let instance: DemoGateway | undefined;
+
+/** Where a capped demo gateway keeps its record of creates: one JSON line each. */
+export function demoCreatesLogPath(dataDir: string): string {
+  return path.join(dataDir, "demo-gateway", "creates.jsonl");
+}
+
+/** Appends one create to the record; the gateway admits creates one at a time, in order. */
+async function recordCreate(record: DemoCreateRecord): Promise<void> {
+  const file = demoCreatesLogPath(path.resolve(env().DATA_DIR));
+  await mkdir(path.dirname(file), { recursive: true });
+  await appendFile(file, `${JSON.stringify(record)}\n`);
+}
 
 function gateway(): DemoGateway {
   instance ??= createDemoGateway({
@@ -31,6 +50,8 @@ function gateway(): DemoGateway {
     linkTtlMs: env().DEMO_CONTENT_TTL_MS,
     media: { allow: isOwnMediaUrl },
     dialect: env().DEMO_GATEWAY_DIALECT,
+    maxRunning: env().DEMO_GATEWAY_MAX_RUNNING,
+    onCreate: env().DEMO_GATEWAY_MAX_RUNNING === undefined ? undefined : recordCreate,
   });
   return instance;
 }

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, gt } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { type DemoVideoRow, demoVideos } from "@/lib/db/schema";
 
@@ -6,6 +6,8 @@ import { type DemoVideoRow, demoVideos } from "@/lib/db/schema";
 export interface DemoStore {
   insert(row: DemoVideoRow): Promise<void>;
   get(id: string): Promise<DemoVideoRow | undefined>;
+  /** Its tasks created after `since` (those that may still run), for the concurrency cap. */
+  createdSince(since: Date): Promise<DemoVideoRow[]>;
 }
 
 export function dbDemoStore(db: () => Promise<Db>): DemoStore {
@@ -21,6 +23,9 @@ export function dbDemoStore(db: () => Promise<Db>): DemoStore {
         .limit(1);
       return rows[0];
     },
+    async createdSince(since) {
+      return (await db()).select().from(demoVideos).where(gt(demoVideos.createdAt, since));
+    },
   };
 }
 
@@ -33,6 +38,11 @@ export function memoryDemoStore(): DemoStore {
     async get(id) {
       const row = rows.get(id);
       return row ? structuredClone(row) : undefined;
+    },
+    async createdSince(since) {
+      return [...rows.values()]
+        .filter((row) => row.createdAt.getTime() > since.getTime())
+        .map((row) => structuredClone(row));
     },
   };
 }

@@ -1,6 +1,6 @@
 import { after } from "next/server";
 import { withUser } from "@/lib/auth/route";
-import { refreshTask, toTaskView } from "@/lib/tasks";
+import { queuePosition as placeInLine, refreshTask, toTaskView } from "@/lib/tasks";
 import { logEvent } from "@/lib/tasks/log";
 
 export const runtime = "nodejs";
@@ -31,7 +31,10 @@ export const GET = withUser(async (_request, { params }: { params: Promise<{ id:
     );
   }
   if (!row) return notFound();
-  return Response.json(toTaskView(row), { headers: { "Cache-Control": "no-store" } });
+  const queuePosition = await placeInLine(row).catch(() => null);
+  return Response.json(toTaskView(row, { queuePosition }), {
+    headers: { "Cache-Control": "no-store" },
+  });
 });
 
 function notFound() {

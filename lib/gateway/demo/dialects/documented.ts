@@ -32,6 +32,13 @@ export const documentedDialect: DemoDialect = {
         return gatewayError(429, "rate_limit_exceeded", "Too many requests (demo fault).", {
           "Retry-After": "2",
         });
+      case "over-cap":
+        // No Retry-After: the gateway cannot know when a task of this key ends.
+        return gatewayError(
+          429,
+          "rate_limit_exceeded",
+          "Too many tasks running at once for this key; try again when one finishes.",
+        );
       case "rate-limit-empty":
         return new Response(null, { status: 429, headers: { "Cache-Control": "no-store" } });
       case "unavailable":

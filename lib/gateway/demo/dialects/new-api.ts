@@ -179,6 +179,8 @@ export function newApiDialect({
         case "quota":
           return taskError(403, "insufficient_user_quota", "user quota is not enough (demo fault)");
         case "rate-limit":
+        case "over-cap":
+          // The provider's throttling at its concurrency cap arrives as this fixed message.
           return taskError(429, "fail_to_fetch_task", NEW_API_SATURATED);
         case "rate-limit-empty":
           return new Response(null, { status: 429, headers: { "Cache-Control": "no-store" } });

@@ -18,7 +18,9 @@ export type CreateFaultReply =
   | "rate-limit"
   | "rate-limit-empty"
   | "unavailable"
-  | "create-500";
+  | "create-500"
+  /** Over the key's concurrency cap (DEMO_GATEWAY_MAX_RUNNING): 429, nothing started. */
+  | "over-cap";
 
 /** One task as the create's answer or a read shows it. */
 export interface DemoTaskView {
