@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useId } from "react";
 import { formatElapsed, isTerminal, stateLabels, type TaskView } from "@/lib/task-view";
 import { ApiError } from "../fetch-json";
 import { TaskSeed } from "./task-seed";
@@ -31,9 +32,17 @@ interface TaskPanelProps {
   pollMs: number;
   /** In the studio: links to the task's own page and to remix it. */
   withLinks?: boolean;
+  /** The panel's name for screen readers ("Take 2 of 4" when several are shown). */
+  heading?: string;
 }
 
-export function TaskPanel({ taskId, pollMs, withLinks = false }: TaskPanelProps) {
+export function TaskPanel({
+  taskId,
+  pollMs,
+  withLinks = false,
+  heading = "Current video",
+}: TaskPanelProps) {
+  const headingId = useId();
   const { data: task, error, isPending } = useVideoTask(taskId, pollMs);
   const running = task ? !isTerminal(task.status) : false;
   const now = useNow(running);
@@ -61,9 +70,9 @@ export function TaskPanel({ taskId, pollMs, withLinks = false }: TaskPanelProps)
         ? "text-danger"
         : "text-accent-strong";
   return (
-    <section aria-labelledby="task-heading" className="flex flex-col gap-4">
-      <h2 id="task-heading" className="sr-only">
-        Current video
+    <section aria-labelledby={headingId} className="flex flex-col gap-4">
+      <h2 id={headingId} className="sr-only">
+        {heading}
       </h2>
       <div role="status" aria-live="polite" className="flex flex-col gap-1">
         <p className={`text-lg font-semibold ${tone}`}>
