@@ -1,16 +1,5 @@
 import "server-only";
-import {
-  and,
-  desc,
-  eq,
-  exists,
-  getTableColumns,
-  ilike,
-  inArray,
-  or,
-  type SQL,
-  sql,
-} from "drizzle-orm";
+import { and, desc, eq, getTableColumns, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { type TaskRow, type TaskStatus, takeSets, tasks } from "@/lib/db/schema";
 
@@ -67,11 +56,6 @@ function likePattern(words: string): string {
 /** A history row: the task, and for a take, its set's size and whether it is the pick. */
 export type ListedTask = TaskRow & { setTakes: number | null; picked: boolean };
 
-/** The take set's pick is this task. */
-const pickedSql = exists(
-  sql`select 1 from ${takeSets} where ${takeSets.pickedTaskId} = ${tasks.id}`,
-);
-
 export async function listTasks(
   query: ListQuery,
 ): Promise<{ rows: ListedTask[]; nextCursor: string | null }> {
@@ -86,7 +70,8 @@ export async function listTasks(
     where.push(or(ilike(tasks.prompt, pattern), ilike(tasks.negativePrompt, pattern)) as SQL);
   }
   if (query.seed !== undefined) where.push(eq(tasks.seed, query.seed));
-  if (query.picked) where.push(pickedSql);
+  // The take set is joined below: its pick is this task.
+  if (query.picked) where.push(eq(takeSets.pickedTaskId, tasks.id));
   const cursor = decodeCursor(query.cursor);
   if (cursor) {
     // A row comparison is a bound on the (created_at, id) index: the scan starts at the
