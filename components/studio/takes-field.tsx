@@ -30,7 +30,7 @@ export function TakesField({
         {choices.map((takes) => (
           <label
             key={takes}
-            className={`has-focus-visible:ring-accent flex min-w-10 cursor-pointer items-center justify-center px-3 py-1.5 text-sm font-medium has-focus-visible:ring-2 has-focus-visible:ring-inset ${
+            className={`has-focus-visible:ring-accent relative flex min-w-10 cursor-pointer items-center justify-center px-3 py-1.5 text-sm font-medium has-focus-visible:ring-2 has-focus-visible:ring-inset ${
               value === takes ? "bg-accent text-white" : "hover:bg-accent-soft"
             }`}
           >
@@ -40,7 +40,8 @@ export function TakesField({
               value={takes}
               checked={value === takes}
               onChange={() => onChange(takes)}
-              className="sr-only"
+              // Over the whole segment, invisible: the segment is the radio button.
+              className="absolute inset-0 cursor-pointer opacity-0"
             />
             {takes}
           </label>

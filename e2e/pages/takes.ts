@@ -65,6 +65,13 @@ export class TakeSetPage {
     return this.tile(label).getByRole("button", { name: "Pick" });
   }
 
+  /** Clicks the scrubber `fraction` of the way along, as a person jumps to a moment. */
+  async seekByClick(fraction: number) {
+    const box = await this.position.boundingBox();
+    if (!box) throw new Error("the Position slider is not visible");
+    await this.position.click({ position: { x: box.width * fraction, y: box.height / 2 } });
+  }
+
   /** Every player's currentTime, read in one go (one task of the page's event loop). */
   async times(): Promise<number[]> {
     return this.videos.evaluateAll((elements) =>
