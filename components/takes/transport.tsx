@@ -81,6 +81,23 @@ export function Transport({ playback, disabled }: { playback: SyncedPlayback; di
           step={1 / TAKE_FPS}
           value={Math.min(time, duration || 0)}
           onChange={(event) => void playback.seek(Number(event.target.value))}
+          onKeyDown={(event) => {
+            // The keys a slider answers, made explicit so every player moves with them.
+            const move: Record<string, () => unknown> = {
+              Home: () => playback.seek(0),
+              End: () => playback.seek(Math.max(0, duration - 0.5 / TAKE_FPS)),
+              ArrowLeft: () => playback.step(-1),
+              ArrowDown: () => playback.step(-1),
+              ArrowRight: () => playback.step(1),
+              ArrowUp: () => playback.step(1),
+              PageDown: () => playback.seek(Math.max(0, time - 1)),
+              PageUp: () => playback.seek(Math.min(duration, time + 1)),
+            };
+            const action = move[event.key];
+            if (!action) return;
+            event.preventDefault();
+            void action();
+          }}
           disabled={disabled || !duration}
           className="accent-accent flex-1"
         />
