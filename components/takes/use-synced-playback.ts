@@ -145,12 +145,9 @@ export function useSyncedPlayback(order: readonly string[], fps = TAKE_FPS) {
       const [lead, ...followers] = list();
       if (!lead || busy.current) return;
       setTime(lead.currentTime);
-      if (
-        lead.ended ||
-        followers.every((video) => video.ended) ||
-        lead.currentTime >= lead.duration
-      ) {
-        if (lead.ended) stop();
+      // The lead's end is everyone's: followers a hair behind stop with it.
+      if (lead.ended) {
+        stop();
         return;
       }
       // Stall together: a player waiting for data holds the others back.
