@@ -7,6 +7,32 @@ import type { SyncedPlayback } from "./use-synced-playback";
 const button =
   "rounded-md border border-ink/15 bg-paper-raised px-3 py-1.5 text-sm font-medium hover:bg-accent-soft disabled:cursor-not-allowed disabled:opacity-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-accent";
 
+/**
+ * The keys a slider answers, made explicit so every player moves with them: Home and End,
+ * arrows a frame, Page Up and Down a second.
+ */
+function scrubberKey(key: string, playback: SyncedPlayback): (() => Promise<void>) | undefined {
+  const { time, duration } = playback;
+  switch (key) {
+    case "Home":
+      return () => playback.seek(0);
+    case "End":
+      return () => playback.seek(Math.max(0, duration - 0.5 / TAKE_FPS));
+    case "ArrowLeft":
+    case "ArrowDown":
+      return () => playback.step(-1);
+    case "ArrowRight":
+    case "ArrowUp":
+      return () => playback.step(1);
+    case "PageDown":
+      return () => playback.seek(Math.max(0, time - 1));
+    case "PageUp":
+      return () => playback.seek(Math.min(duration, time + 1));
+    default:
+      return undefined;
+  }
+}
+
 /** One set of controls for every take: play/pause, scrubber, frame steps, speed, sound. */
 export function Transport({ playback, disabled }: { playback: SyncedPlayback; disabled: boolean }) {
   const speedId = useId();
@@ -82,18 +108,7 @@ export function Transport({ playback, disabled }: { playback: SyncedPlayback; di
           value={Math.min(time, duration || 0)}
           onChange={(event) => void playback.seek(Number(event.target.value))}
           onKeyDown={(event) => {
-            // The keys a slider answers, made explicit so every player moves with them.
-            const move: Record<string, () => unknown> = {
-              Home: () => playback.seek(0),
-              End: () => playback.seek(Math.max(0, duration - 0.5 / TAKE_FPS)),
-              ArrowLeft: () => playback.step(-1),
-              ArrowDown: () => playback.step(-1),
-              ArrowRight: () => playback.step(1),
-              ArrowUp: () => playback.step(1),
-              PageDown: () => playback.seek(Math.max(0, time - 1)),
-              PageUp: () => playback.seek(Math.min(duration, time + 1)),
-            };
-            const action = move[event.key];
+            const action = scrubberKey(event.key, playback);
             if (!action) return;
             event.preventDefault();
             void action();
