@@ -100,6 +100,21 @@ test("four takes: one fails in words, three play in sync, Pick shows in history,
   await set.pauseButton.click();
   await expect(set.playButton).toBeVisible();
 
+  // One speed for all; sound only when asked, and then from the first take alone.
+  await set.speed.selectOption("0.5");
+  expect(
+    await set.videos.evaluateAll((elements) =>
+      elements.map((element) => (element as HTMLVideoElement).playbackRate),
+    ),
+  ).toEqual([0.5, 0.5, 0.5]);
+  await set.sound.click();
+  await expect(set.sound).toHaveAttribute("aria-pressed", "true");
+  expect(
+    await set.videos.evaluateAll((elements) =>
+      elements.map((element) => (element as HTMLVideoElement).muted),
+    ),
+  ).toEqual([false, true, true]);
+
   // Pick: one per set, changeable, shown on the tile.
   await set.pickButton("Take 4 of 4").click();
   await expect(set.pickButton("Take 4 of 4")).toHaveAttribute("aria-pressed", "true");
