@@ -75,25 +75,29 @@ export async function pickTake(
 ): Promise<TakeSetView> {
   const db = await getDb();
   await db.transaction(async (tx) => {
+    // The take first, then the set: the order deleteTask locks them in, so the two never
+    // wait on each other in a circle.
+    const [take] =
+      taskId === null
+        ? []
+        : await tx
+            .select()
+            .from(tasks)
+            .where(and(eq(tasks.id, taskId), eq(tasks.takeSetId, takeSetId)))
+            .for("share");
     const [set] = await tx.select().from(takeSets).where(eq(takeSets.id, takeSetId)).for("update");
     if (!set) throw new TakeError("take_set_not_found", NOT_FOUND);
-    if (taskId === null) {
-      await tx
-        .update(takeSets)
-        .set({ pickedTaskId: null, pickedBy: null, pickedAt: null })
-        .where(eq(takeSets.id, takeSetId));
-      return;
+    if (taskId !== null) {
+      const problem = pickProblem(take, takeSetId);
+      if (problem) throw new TakeError("not_pickable", problem);
     }
-    const [take] = await tx
-      .select()
-      .from(tasks)
-      .where(and(eq(tasks.id, taskId), eq(tasks.takeSetId, takeSetId)))
-      .for("share");
-    const problem = pickProblem(take, takeSetId);
-    if (problem) throw new TakeError("not_pickable", problem);
     await tx
       .update(takeSets)
-      .set({ pickedTaskId: taskId, pickedBy: user.name ?? user.email, pickedAt: new Date() })
+      .set(
+        taskId === null
+          ? { pickedTaskId: null, pickedBy: null, pickedAt: null }
+          : { pickedTaskId: taskId, pickedBy: user.name ?? user.email, pickedAt: new Date() },
+      )
       .where(eq(takeSets.id, takeSetId));
   });
   logEvent("take_set.picked", { takeSetId, taskId: taskId ?? "none" });

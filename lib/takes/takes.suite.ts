@@ -276,6 +276,19 @@ export function describeTakeSets(name: string, databaseUrl: () => string | undef
       // A remix of the set reopens its settings and its count.
       const remix = await takes.loadRemixSet(setId);
       expect(remix).toMatchObject({ takes: 3, task: { id: three.id } });
+
+      // A pick and a delete of the same take at once: whichever goes first, no pick is left
+      // pointing at a deleted take.
+      const [picking] = await Promise.allSettled([
+        takes.pickTake(setId, three.id, user),
+        harness.tasks.deleteTask(three.id, user),
+      ]);
+      if (picking.status === "rejected") {
+        expect(picking.reason).toMatchObject({ code: "not_pickable" });
+      }
+      expect((await setRows([setId]))[0].pickedTaskId).toBeNull();
+      expect((await takes.loadTakeSet(setId))?.views).toEqual([]);
+      expect(await takes.loadRemixSet(setId)).toBeNull();
     });
   });
 }

@@ -49,13 +49,13 @@ function likePattern(words: string): string {
   return `%${words.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
 
+/** A history row: the task, and for a take, its set's size and whether it is the pick. */
+export type ListedTask = TaskRow & { setTakes: number | null; picked: boolean };
+
 /**
  * The history, newest first. Keyset pagination on (created_at, id) starts the index scan at
  * the cursor whatever the page, so page 400 costs what page 1 does.
  */
-/** A history row: the task, and for a take, its set's size and whether it is the pick. */
-export type ListedTask = TaskRow & { setTakes: number | null; picked: boolean };
-
 export async function listTasks(
   query: ListQuery,
 ): Promise<{ rows: ListedTask[]; nextCursor: string | null }> {
