@@ -113,7 +113,7 @@ export async function deleteVideo(taskId: unknown): Promise<DeleteVideoResult> {
 
 /** What picking a take answers: the set's pick as it now stands. */
 export type PickTakeResult =
-  | { ok: true; pickedTaskId: string | null }
+  | { ok: true; pickedTaskId: string | null; pickedBy: string | null }
   | { ok: false; error: { code: string; message: string } };
 
 /**
@@ -133,7 +133,7 @@ export async function pickTake(takeSetId: unknown, taskId: unknown): Promise<Pic
   }
   try {
     const view = await pickTakeInSet(set.data, take.data, user);
-    return { ok: true, pickedTaskId: view.pickedTaskId };
+    return { ok: true, pickedTaskId: view.pickedTaskId, pickedBy: view.pickedBy };
   } catch (error) {
     if (error instanceof TakeError) {
       return { ok: false, error: { code: error.code, message: error.message } };

@@ -122,6 +122,9 @@ test("four takes: one fails in words, three play in sync, Pick shows in history,
   await expect(set.pickButton("Take 2 of 4")).toHaveAttribute("aria-pressed", "true");
   await expect(set.pickButton("Take 4 of 4")).toHaveAttribute("aria-pressed", "false");
   await expect(set.tile("Take 2 of 4").getByText("Picked", { exact: true })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "takes ready to play" })).toContainText(
+    "Picked: take 2, by Local user.",
+  );
   await expect(page.getByText("Picked", { exact: true })).toHaveCount(1);
 
   // The history's Picked filter finds it, with its badge and its place in the set.

@@ -8,7 +8,7 @@ import { useSyncedPlayback } from "./use-synced-playback";
 import { useTakeViews } from "./use-take-views";
 
 export type PickResult =
-  | { ok: true; pickedTaskId: string | null }
+  | { ok: true; pickedTaskId: string | null; pickedBy: string | null }
   | { ok: false; error: { code: string; message: string } };
 
 interface TakeSetCompareProps {
@@ -34,6 +34,7 @@ export function TakeSetCompare({ takeSet, pollMs, pick }: TakeSetCompareProps) {
   const playable = views.filter((view) => view.status === "completed" && view.videoUrl);
   const playback = useSyncedPlayback(playable.map((view) => view.id));
   const [pickedTaskId, setPickedTaskId] = useState(takeSet.pickedTaskId);
+  const [pickedBy, setPickedBy] = useState(takeSet.pickedBy);
   const [pickError, setPickError] = useState<string | null>(null);
   const [pickPending, startPick] = useTransition();
   const { step } = playback;
@@ -59,8 +60,12 @@ export function TakeSetCompare({ takeSet, pollMs, pick }: TakeSetCompareProps) {
     startPick(async () => {
       try {
         const result = await pick(takeSet.id, next);
-        if (result.ok) setPickedTaskId(result.pickedTaskId);
-        else setPickError(result.error.message);
+        if (result.ok) {
+          setPickedTaskId(result.pickedTaskId);
+          setPickedBy(result.pickedBy);
+        } else {
+          setPickError(result.error.message);
+        }
       } catch {
         setPickError("Could not reach the server. Check the connection and try again.");
       }
@@ -75,7 +80,7 @@ export function TakeSetCompare({ takeSet, pollMs, pick }: TakeSetCompareProps) {
         {playable.length} of {views.length} takes ready to play
         {failed > 0 ? `; ${failed} did not make a video` : ""}.
         {pickedTaskId
-          ? ` Picked: take ${views.find((view) => view.id === pickedTaskId)?.takeIndex ?? "?"}.`
+          ? ` Picked: take ${views.find((view) => view.id === pickedTaskId)?.takeIndex ?? "?"}${pickedBy ? `, by ${pickedBy}` : ""}.`
           : ""}
       </p>
       {pickError ? (
