@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { endSession, getCurrentUser, requireUser, startSignIn } from "@/lib/auth/session";
 import { UnauthorizedError } from "@/lib/auth/user";
+import { pickTake as pickTakeInSet, TakeError } from "@/lib/takes";
 import { cancelTask, deleteTask, submitTask, TaskError } from "@/lib/tasks";
 import { logEvent } from "@/lib/tasks/log";
 import { fieldErrorsOf, type SubmitVideoResult, videoRequestSchema } from "@/lib/video-request";
@@ -50,7 +51,14 @@ export async function submitVideo(
     const row = await submitTask(parsed.data, user, {
       idempotencyKey: key.data,
     });
-    return { ok: true, taskId: row.id, duplicate: row.duplicate };
+    return {
+      ok: true,
+      taskId: row.id,
+      duplicate: row.duplicate,
+      ...(row.takeSetId
+        ? { takeSetId: row.takeSetId, taskIds: row.takes.map((take) => take.id) }
+        : {}),
+    };
   } catch (error) {
     if (error instanceof TaskError) {
       return {
@@ -128,6 +136,41 @@ export async function cancelVideo(taskId: unknown): Promise<CancelVideoResult> {
       return { ok: false, error: { code: error.code, message: error.message } };
     }
     logEvent("action.cancel_failed", { error: error instanceof Error ? error.message : "unknown" });
+    return {
+      ok: false,
+      error: { code: "unexpected", message: "Something went wrong on our side. Please try again." },
+    };
+  }
+}
+
+/** What picking a take answers: the set's pick as it now stands. */
+export type PickTakeResult =
+  | { ok: true; pickedTaskId: string | null; pickedBy: string | null }
+  | { ok: false; error: { code: string; message: string } };
+
+/**
+ * Pick (or, with null, unpick) the chosen take of a set. One per set, changeable; any member
+ * may pick, as any member sees the set. Only a finished take can be picked.
+ */
+export async function pickTake(takeSetId: unknown, taskId: unknown): Promise<PickTakeResult> {
+  const user = await getCurrentUser();
+  if (!user) return { ok: false, error: { code: "unauthorized", message: "Sign in to continue." } };
+  const set = taskIdSchema.safeParse(takeSetId);
+  const take = taskIdSchema.nullable().safeParse(taskId);
+  if (!set.success || !take.success) {
+    return {
+      ok: false,
+      error: { code: "take_set_not_found", message: "There is no such take set." },
+    };
+  }
+  try {
+    const view = await pickTakeInSet(set.data, take.data, user);
+    return { ok: true, pickedTaskId: view.pickedTaskId, pickedBy: view.pickedBy };
+  } catch (error) {
+    if (error instanceof TakeError) {
+      return { ok: false, error: { code: error.code, message: error.message } };
+    }
+    logEvent("action.pick_failed", { error: error instanceof Error ? error.message : "unknown" });
     return {
       ok: false,
       error: { code: "unexpected", message: "Something went wrong on our side. Please try again." },

@@ -7,12 +7,15 @@ import { gatewayMediaOrigin } from "@/lib/media/urls";
 import { advancedFromTask } from "@/lib/model-options";
 import { getStorage, isDirectStorage } from "@/lib/storage";
 import { signMediaUrl } from "@/lib/storage/signing";
+import { loadRemixSet, takesOfSet } from "@/lib/takes";
 import { loadRemix } from "@/lib/tasks";
 import { promptRequired } from "@/lib/tasks/gateway-facts";
 import { cancelVideo, submitVideo } from "./actions";
 
 // Settings are read at request time, so one build runs in demo mode or against a gateway.
 export const dynamic = "force-dynamic";
+
+const ID = /^[A-Za-z0-9_-]{6,64}$/;
 
 /**
  * The studio prefilled from a past task: same media (no re-upload), same settings and options;
@@ -22,9 +25,32 @@ async function remixInitial(
   taskId: string | undefined,
   keepSeed: boolean,
 ): Promise<StudioInitial | undefined> {
-  if (!taskId || !/^[A-Za-z0-9_-]{6,64}$/.test(taskId)) return undefined;
+  if (!taskId || !ID.test(taskId)) return undefined;
   const remix = await loadRemix(taskId);
-  if (!remix) return undefined;
+  return remix ? toInitial(remix, keepSeed) : undefined;
+}
+
+/**
+ * The studio prefilled from a take set: its takes' shared inputs and settings, and as many
+ * takes; the seed Random, so the remix is a new set of takes.
+ */
+async function remixSetInitial(setId: string | undefined): Promise<StudioInitial | undefined> {
+  if (!setId || !ID.test(setId)) return undefined;
+  const remix = await loadRemixSet(setId);
+  return remix ? { ...toInitial(remix, false), takes: remix.takes } : undefined;
+}
+
+/** The take set shown beside the form after a Generate of several takes (`?set=`). */
+async function shownTakeSet(setId: string | undefined) {
+  if (!setId || !ID.test(setId)) return undefined;
+  const takes = await takesOfSet(setId);
+  return { id: setId, taskIds: takes.map((take) => take.id) };
+}
+
+function toInitial(
+  remix: NonNullable<Awaited<ReturnType<typeof loadRemix>>>,
+  keepSeed: boolean,
+): StudioInitial {
   const media: StudioInitial["media"] = {};
   for (const row of remix.media) {
     media[row.kind] = {
@@ -65,19 +91,23 @@ export default async function StudioPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { remix, seed } = await searchParams;
+  const { remix, seed, remixSet, set } = await searchParams;
+  const remixSetId = typeof remixSet === "string" ? remixSet : undefined;
   const remixId = typeof remix === "string" ? remix : undefined;
   // "Use this seed" (`?remix=<id>&seed=keep`): the same take again, unless settings change.
   const keepSeed = Boolean(remixId) && seed === "keep";
   await requirePageUser(
     remixId
       ? `/?${new URLSearchParams({ remix: remixId, ...(keepSeed ? { seed: "keep" } : {}) })}`
-      : "/",
+      : remixSetId
+        ? `/?${new URLSearchParams({ remixSet: remixSetId })}`
+        : "/",
   );
-  const [initial, warning, needsPrompt] = await Promise.all([
-    remixInitial(remixId, keepSeed),
+  const [initial, warning, needsPrompt, takeSet] = await Promise.all([
+    remixSetId ? remixSetInitial(remixSetId) : remixInitial(remixId, keepSeed),
     setupWarning(),
     promptRequired(),
+    shownTakeSet(typeof set === "string" ? set : undefined),
   ]);
   return (
     <main className="mx-auto flex max-w-6xl flex-col gap-8 px-4 py-8 sm:px-6">
@@ -88,9 +118,14 @@ export default async function StudioPage({
           or let a voice track drive it.
         </p>
       </div>
-      {remixId && !initial ? (
+      {remixId && !remixSetId && !initial ? (
         <p role="alert" className="bg-warning-soft text-warning rounded-md px-3 py-2 text-sm">
           That video could not be found to remix; start from scratch below.
+        </p>
+      ) : null}
+      {remixSetId && !initial ? (
+        <p role="alert" className="bg-warning-soft text-warning rounded-md px-3 py-2 text-sm">
+          Those takes could not be found to remix; start from scratch below.
         </p>
       ) : null}
       {keepSeed && initial?.advanced?.randomSeed ? (
@@ -100,7 +135,13 @@ export default async function StudioPage({
       ) : null}
       <Suspense>
         <Studio
-          key={remixId ? `${remixId}${keepSeed ? ":seed" : ""}` : "new"}
+          key={
+            remixSetId
+              ? `set:${remixSetId}`
+              : remixId
+                ? `${remixId}${keepSeed ? ":seed" : ""}`
+                : "new"
+          }
           pollMs={Math.min(env().POLL_INTERVAL_MS, 5000)}
           initial={initial}
           submit={submitVideo}
@@ -109,6 +150,7 @@ export default async function StudioPage({
           uploadMode={isDirectStorage(getStorage()) ? "direct" : "stream"}
           setupWarning={warning}
           promptRequired={needsPrompt}
+          takeSet={takeSet}
         />
       </Suspense>
     </main>

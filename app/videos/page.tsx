@@ -37,8 +37,16 @@ export default async function HistoryPage({ searchParams }: { searchParams: Sear
   // A seed that is not one is ignored, and the page says so.
   const seed = seedChoice === "invalid" ? undefined : seedChoice;
   const cursor = one(params.cursor);
+  const picked = one(params.picked) === "1";
 
-  const { rows, nextCursor } = await listTasks({ state, combination, search, seed, cursor });
+  const { rows, nextCursor } = await listTasks({
+    state,
+    combination,
+    search,
+    seed,
+    picked,
+    cursor,
+  });
   const entries: HistoryEntry[] = rows.map((row) => ({
     id: row.id,
     status: row.status,
@@ -51,6 +59,10 @@ export default async function HistoryPage({ searchParams }: { searchParams: Sear
     ownerName: ownerLabel(row),
     reason: row.status === "refused" ? row.errorMessage : null,
     seed: row.seed,
+    take:
+      row.takeSetId && row.setTakes !== null
+        ? { setId: row.takeSetId, index: row.takeIndex, of: row.setTakes, picked: row.picked }
+        : null,
   }));
   const pageLink = (next: string | undefined) => {
     const query = new URLSearchParams();
@@ -58,6 +70,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Sear
     if (combination) query.set("combination", combination);
     if (search) query.set("q", search);
     if (seed !== undefined) query.set("seed", String(seed));
+    if (picked) query.set("picked", "1");
     if (next) query.set("cursor", next);
     const text = query.toString();
     return text ? `/videos?${text}` : "/videos";
@@ -80,10 +93,11 @@ export default async function HistoryPage({ searchParams }: { searchParams: Sear
         search={search}
         seed={seedChoice === "invalid" ? seedParam : seed?.toString()}
         seedNote={seedChoice === "invalid" ? SEED_FILTER_IGNORED : undefined}
+        picked={picked}
       />
       {entries.length === 0 ? (
         <p role="status" className="bg-paper-sunk text-ink-soft rounded-lg px-4 py-6 text-center">
-          {state || combination || search || seed !== undefined || cursor
+          {state || combination || search || seed !== undefined || picked || cursor
             ? "No videos match these filters."
             : "No videos yet. Make the first one in the studio."}
         </p>

@@ -8,6 +8,8 @@ interface HistoryFiltersProps {
   seed?: string;
   /** Said when the seed filter was ignored. */
   seedNote?: string;
+  /** Only takes picked in their set. */
+  picked?: boolean;
 }
 
 const field =
@@ -20,6 +22,7 @@ export function HistoryFilters({
   search,
   seed,
   seedNote,
+  picked = false,
 }: HistoryFiltersProps) {
   return (
     <search className="flex flex-col gap-2">
@@ -89,6 +92,23 @@ export function HistoryFilters({
             aria-describedby={seedNote ? "history-seed-note" : undefined}
             className={`${field} w-32 tabular-nums`}
           />
+        </div>
+        <div className="flex items-center gap-2 py-1.5">
+          <input
+            id="history-picked"
+            type="checkbox"
+            name="picked"
+            value="1"
+            defaultChecked={picked}
+            aria-describedby="history-picked-hint"
+            className="accent-accent"
+          />
+          <label htmlFor="history-picked" className="text-sm font-medium">
+            Picked
+          </label>
+          <span id="history-picked-hint" className="sr-only">
+            Only the takes chosen in their take set.
+          </span>
         </div>
         <button
           type="submit"

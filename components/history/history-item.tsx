@@ -1,6 +1,8 @@
 import Link from "next/link";
+import { takeLabel } from "@/lib/takes/view";
 import type { TaskState } from "@/lib/task-view";
 import { combinationLabel } from "@/lib/video-request";
+import { PickedBadge } from "../takes/picked-badge";
 import { StateBadge } from "./state-badge";
 
 export interface HistoryEntry {
@@ -18,6 +20,8 @@ export interface HistoryEntry {
   reason: string | null;
   /** The seed actually sent; null on videos made before seeds were kept. */
   seed: number | null;
+  /** One of several takes of one Generate: its set, its place, the set's size, the pick. */
+  take?: { setId: string; index: number | null; of: number; picked: boolean } | null;
 }
 
 const dateFormat = new Intl.DateTimeFormat("en-GB", {
@@ -45,7 +49,10 @@ export function HistoryItem({ entry }: { entry: HistoryEntry }) {
         </div>
         <div className="flex flex-col gap-1.5 p-3">
           <div className="flex items-center justify-between gap-2">
-            <StateBadge status={entry.status} />
+            <span className="flex items-center gap-1.5">
+              <StateBadge status={entry.status} />
+              {entry.take?.picked ? <PickedBadge /> : null}
+            </span>
             <time dateTime={entry.createdAt} className="text-ink-faint text-xs">
               {dateFormat.format(new Date(entry.createdAt))} UTC
             </time>
@@ -65,6 +72,14 @@ export function HistoryItem({ entry }: { entry: HistoryEntry }) {
           ) : null}
         </div>
       </Link>
+      {entry.take ? (
+        // Beside the card's link, not in it: a link inside a link is not a link.
+        <p className="border-ink/10 border-t px-3 py-2 text-xs">
+          <Link href={`/takes/${entry.take.setId}`} className="text-accent hover:underline">
+            {takeLabel(entry.take.index, entry.take.of)}
+          </Link>
+        </p>
+      ) : null}
     </li>
   );
 }

@@ -18,6 +18,7 @@ import {
   SIZE_DEFAULT,
   type SubmitVideoResult,
   slotBlockReason,
+  TAKES_DEFAULT,
   type VideoSize,
   videoRequestSchema,
 } from "@/lib/video-request";
@@ -29,6 +30,8 @@ import { MediaSlot } from "./media-slot";
 import { PromptField } from "./prompt-field";
 import { ResolutionField } from "./resolution-field";
 import { forgetSubmission, submissionKey } from "./submission-key";
+import { TakePanels } from "./take-panels";
+import { TakesField } from "./takes-field";
 import { TaskPanel } from "./task-panel";
 import type { UploadMode } from "./upload";
 import { useAdvancedSettings } from "./use-advanced-settings";
@@ -51,6 +54,8 @@ export interface StudioInitial {
   prompt: string;
   /** The Advanced section's options (a remix: the task's, its seed only for "Use this seed"). */
   advanced?: AdvancedState;
+  /** How many takes (a remix of a take set: the set's count). */
+  takes?: number;
 }
 
 interface StudioProps {
@@ -68,6 +73,8 @@ interface StudioProps {
   uploadMode: UploadMode;
   /** The gateway refuses a create without a prompt (a setting, or learned from a refusal). */
   promptRequired?: boolean;
+  /** The take set shown on the right (`?set=`), with its takes' ids in take order. */
+  takeSet?: { id: string; taskIds: string[] };
 }
 
 export function Studio({
@@ -79,6 +86,7 @@ export function Studio({
   setupWarning,
   uploadMode,
   promptRequired = false,
+  takeSet,
 }: StudioProps) {
   const router = useRouter();
   const pathname = usePathname();
@@ -90,6 +98,7 @@ export function Studio({
   const [secondsText, setSecondsText] = useState(String(initial?.seconds ?? SECONDS_DEFAULT));
   const [size, setSize] = useState<VideoSize>(initial?.size ?? SIZE_DEFAULT);
   const [prompt, setPrompt] = useState(initial?.prompt ?? "");
+  const [takes, setTakes] = useState(initial?.takes ?? TAKES_DEFAULT);
   const [failure, setFailure] = useState<Failure | null>(null);
   const advanced = useAdvancedSettings(initial?.advanced);
   /** The gateway just refused a create for lack of a prompt: ask for one from now on. */
@@ -100,7 +109,7 @@ export function Studio({
   const sending = useRef(false);
 
   const seconds = secondsText.trim() === "" ? Number.NaN : Number(secondsText);
-  const input = { media, seconds, size, prompt, ...advanced.request };
+  const input = { media, seconds, size, prompt, ...advanced.request, takes };
   // Cheap enough to run on every render: the same rulebook the server action runs.
   const parsed = videoRequestSchema.safeParse(input);
   const fieldErrors: FieldErrors = parsed.success ? {} : fieldErrorsOf(parsed.error);
@@ -135,7 +144,9 @@ export function Studio({
         const result = await submit(request, idempotencyKey);
         if (result.ok) {
           if (result.duplicate) setRepeatOf(result.taskId);
-          router.push(`${pathname}?task=${encodeURIComponent(result.taskId)}`, { scroll: false });
+          const query = new URLSearchParams({ task: result.taskId });
+          if (result.takeSetId) query.set("set", result.takeSetId);
+          router.push(`${pathname}?${query}`, { scroll: false });
         } else {
           if (result.error.code === "prompt_required") setLearnedPromptRequired(true);
           setFailure(result.error);
@@ -214,6 +225,7 @@ export function Studio({
               note={note ?? undefined}
             />
             <ResolutionField value={size} onChange={setSize} />
+            <TakesField value={takes} onChange={setTakes} />
           </div>
           <PromptField
             value={prompt}
@@ -230,7 +242,14 @@ export function Studio({
 
         <div className="flex flex-col gap-2">
           <p className="text-ink-soft text-sm">
-            Estimated cost: <strong className="text-ink tabular-nums">{formatUsd(cost)}</strong>
+            Estimated cost:{" "}
+            {takes > 1 ? (
+              // Each take is a video of its own, billed as one.
+              <span className="tabular-nums">
+                {takes} × {formatUsd(cost)} ={" "}
+              </span>
+            ) : null}
+            <strong className="text-ink tabular-nums">{formatUsd(takes * cost)}</strong>
             {Number.isFinite(seconds) ? (
               <span className="text-ink-faint">
                 {" "}
@@ -268,7 +287,14 @@ export function Studio({
         aria-label="Result"
         className="border-ink/10 bg-paper-raised flex flex-col gap-4 rounded-xl border p-5 shadow-sm lg:sticky lg:top-6 lg:self-start"
       >
-        {taskId ? (
+        {takeSet && takeSet.taskIds.length > 0 ? (
+          <TakePanels
+            key={takeSet.id}
+            takeSet={takeSet}
+            pollMs={pollMs}
+            cancelVideo={cancelVideo}
+          />
+        ) : taskId ? (
           <TaskPanel
             key={taskId}
             taskId={taskId}

@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useId } from "react";
 import {
   formatElapsed,
   isTerminal,
@@ -42,9 +43,18 @@ interface TaskPanelProps {
   withLinks?: boolean;
   /** The `cancelVideo` action: a Cancel button while the task waits in our queue. */
   cancelVideo?: CancelVideo;
+  /** The panel's name for screen readers ("Take 2 of 4" when several are shown). */
+  heading?: string;
 }
 
-export function TaskPanel({ taskId, pollMs, withLinks = false, cancelVideo }: TaskPanelProps) {
+export function TaskPanel({
+  taskId,
+  pollMs,
+  withLinks = false,
+  cancelVideo,
+  heading = "Current video",
+}: TaskPanelProps) {
+  const headingId = useId();
   const { data: task, error, isPending } = useVideoTask(taskId, pollMs);
   const running = task ? !isTerminal(task.status) : false;
   const now = useNow(running);
@@ -73,9 +83,9 @@ export function TaskPanel({ taskId, pollMs, withLinks = false, cancelVideo }: Ta
         ? "text-danger"
         : "text-accent-strong";
   return (
-    <section aria-labelledby="task-heading" className="flex flex-col gap-4">
-      <h2 id="task-heading" className="sr-only">
-        Current video
+    <section aria-labelledby={headingId} className="flex flex-col gap-4">
+      <h2 id={headingId} className="sr-only">
+        {heading}
       </h2>
       <div role="status" aria-live="polite" className="flex flex-col gap-1">
         <p className={`text-lg font-semibold ${tone}`}>

@@ -2,7 +2,7 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import type { CurrentUser } from "@/lib/auth/user";
 import { getDb } from "@/lib/db/client";
-import { tasks } from "@/lib/db/schema";
+import { takeSets, tasks } from "@/lib/db/schema";
 import { getStorage } from "@/lib/storage";
 import { canDeleteTask, ownerLabel } from "./access";
 import { TaskError } from "./errors";
@@ -28,7 +28,18 @@ export async function deleteTask(taskId: string, user: CurrentUser): Promise<voi
     );
   }
   const db = await getDb();
-  const [gone] = await db.delete(tasks).where(eq(tasks.id, taskId)).returning();
+  // A picked take that goes clears its set's pick, in the same transaction: no set is left
+  // pointing at a video that is gone (lib/takes reads the take `for share` to pick it).
+  const gone = await db.transaction(async (tx) => {
+    const [deleted] = await tx.delete(tasks).where(eq(tasks.id, taskId)).returning();
+    if (deleted?.takeSetId) {
+      await tx
+        .update(takeSets)
+        .set({ pickedTaskId: null, pickedBy: null, pickedAt: null })
+        .where(eq(takeSets.pickedTaskId, taskId));
+    }
+    return deleted;
+  });
   if (!gone) {
     throw new TaskError("task_not_found", "There is no such video; it may be deleted already.");
   }

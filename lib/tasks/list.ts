@@ -1,7 +1,7 @@
 import "server-only";
-import { and, desc, eq, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
-import { type TaskRow, type TaskStatus, tasks } from "@/lib/db/schema";
+import { type TaskRow, type TaskStatus, takeSets, tasks } from "@/lib/db/schema";
 
 export const stateFilters = {
   running: ["waiting", "submitting", "queued", "in_progress"],
@@ -20,6 +20,8 @@ export interface ListQuery {
   search?: string;
   /** The seed actually sent (0 … 2147483647). */
   seed?: number;
+  /** Only takes picked as their set's chosen one. */
+  picked?: boolean;
   /** From a previous page's `nextCursor`. */
   cursor?: string;
   limit?: number;
@@ -47,13 +49,16 @@ function likePattern(words: string): string {
   return `%${words.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
 
+/** A history row: the task, and for a take, its set's size and whether it is the pick. */
+export type ListedTask = TaskRow & { setTakes: number | null; picked: boolean };
+
 /**
  * The history, newest first. Keyset pagination on (created_at, id) starts the index scan at
  * the cursor whatever the page, so page 400 costs what page 1 does.
  */
 export async function listTasks(
   query: ListQuery,
-): Promise<{ rows: TaskRow[]; nextCursor: string | null }> {
+): Promise<{ rows: ListedTask[]; nextCursor: string | null }> {
   const db = await getDb();
   const limit = Math.min(Math.max(query.limit ?? 24, 1), 100);
   const where: SQL[] = [];
@@ -65,6 +70,8 @@ export async function listTasks(
     where.push(or(ilike(tasks.prompt, pattern), ilike(tasks.negativePrompt, pattern)) as SQL);
   }
   if (query.seed !== undefined) where.push(eq(tasks.seed, query.seed));
+  // The take set is joined below: its pick is this task.
+  if (query.picked) where.push(eq(takeSets.pickedTaskId, tasks.id));
   const cursor = decodeCursor(query.cursor);
   if (cursor) {
     // A row comparison is a bound on the (created_at, id) index: the scan starts at the
@@ -75,8 +82,13 @@ export async function listTasks(
     );
   }
   const rows = await db
-    .select()
+    .select({
+      ...getTableColumns(tasks),
+      setTakes: takeSets.takes,
+      picked: sql<boolean>`coalesce(${takeSets.pickedTaskId} = ${tasks.id}, false)`,
+    })
     .from(tasks)
+    .leftJoin(takeSets, eq(takeSets.id, tasks.takeSetId))
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(tasks.createdAt), desc(tasks.id))
     .limit(limit + 1);

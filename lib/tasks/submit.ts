@@ -202,8 +202,9 @@ export async function submitTask(
         : undefined,
     );
   } catch (error) {
-    // Another tab or a retried request won the race for this key: answer with its takes.
-    if (isUniqueViolation(error)) {
+    // Another tab or a retried request won the race for this key: answer with its takes. Its
+    // takes may also be what filled the rate limit or budget this check refused on.
+    if (isUniqueViolation(error) || error instanceof TaskError) {
       const winner = await existingFor(options.idempotencyKey, user, request);
       if (winner) return winner;
     }

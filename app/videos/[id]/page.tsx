@@ -6,9 +6,12 @@ import { TaskFacts } from "@/components/history/task-facts";
 import type { TaskInput } from "@/components/history/task-inputs";
 import { TaskInputs } from "@/components/history/task-inputs";
 import { TaskPanel } from "@/components/studio/task-panel";
+import { PickedBadge } from "@/components/takes/picked-badge";
 import { requirePageUser } from "@/lib/auth/session";
 import { env, priceRates } from "@/lib/env";
 import { signMediaUrl } from "@/lib/storage/signing";
+import { takeSetSummaries } from "@/lib/takes";
+import { takeLabel } from "@/lib/takes/view";
 import { canDeleteTask, loadRemix, ownerLabel } from "@/lib/tasks";
 import { estimateCost } from "@/lib/video-request";
 import { cancelVideo, deleteVideo } from "../../actions";
@@ -30,6 +33,10 @@ export default async function VideoPage({ params }: { params: Params }) {
   const found = await loadRemix(id);
   if (!found) notFound();
   const { task, media } = found;
+  const takeSet = task.takeSetId
+    ? (await takeSetSummaries([task.takeSetId])).get(task.takeSetId)
+    : undefined;
+  const picked = takeSet?.pickedTaskId === task.id;
   const inputs: TaskInput[] = task.media.flatMap((ref) => {
     const row = media.find((candidate) => candidate.id === ref.mediaId);
     if (!row) return [];
@@ -61,6 +68,15 @@ export default async function VideoPage({ params }: { params: Params }) {
           <p className="text-ink-soft text-sm">
             Made by <span className="text-ink font-medium">{ownerLabel(task)}</span>
           </p>
+          {takeSet ? (
+            <p className="mt-1 flex flex-wrap items-center gap-2 text-sm">
+              <span className="font-medium">{takeLabel(task.takeIndex, takeSet.takes)}</span>
+              {picked ? <PickedBadge /> : null}
+              <Link href={`/takes/${takeSet.id}`} className="text-accent hover:underline">
+                Compare takes
+              </Link>
+            </p>
+          ) : null}
         </div>
         <div className="flex flex-wrap items-start gap-3">
           {canDeleteTask(task, user) ? (

@@ -1,3 +1,5 @@
+import { SEED_MAX } from "@/lib/video-request";
+
 /**
  * Faults the demo gateway can act out, chosen by a marker anywhere in the prompt, so tests
  * (and curious people) can see every failure the real gateway can produce. Type one into the
@@ -45,7 +47,13 @@
  * | `[demo-fail:content-midstream]` | `/content` (and the `metadata.url` link: the provider's connection is what breaks) sends the first half of the MP4, then breaks |
  * | `[demo-fail:unknown-transient]` | retrieve answers status `unknown` with `error.code` `Throttling.RateQuota` (new-api's failed refresh round), by default for 2 minutes, then the task goes on and completes |
  *
- * `create-hang` takes the same argument as its hang length. An unknown `[demo-fail:…]` name,
+ * `create-hang` takes the same argument as its hang length.
+ *
+ * One take of several: `@seed=N` after the name (and window) limits a fault to the create
+ * whose seed is N, so one Generate of four takes can have one fail:
+ * `[demo-fail:moderation@seed=1002]` fails only the take sent with seed 1002; the others run
+ * as usual. It fits every fault but the create refusals (quota, rate-limit…), which the
+ * gateway decides before it reads the body. An unknown `[demo-fail:…]` name,
  * or a window on a fault that has none, is refused with 400 so a typo in a test cannot pass
  * silently. The prompt is stored as sent, marker included; the fault (with its window in
  * milliseconds, `poll-500:3000`) is kept in `demo_videos.fault`.
@@ -117,10 +125,12 @@ export interface ActiveFault {
   fault: DemoFault;
   /** Only for `windowFaults`. */
   windowMs?: number;
+  /** `@seed=N`: the fault acts only on the create sent with this seed. */
+  seed?: number;
 }
 
 const MARKER = /\[demo-fail:([^\]]*)\]/i;
-const BODY = /^([a-z0-9-]+)(?::(\d+(?:\.\d+)?)(ms|s))?$/;
+const BODY = /^([a-z0-9-]+)(?::(\d+(?:\.\d+)?)(ms|s))?(?:@seed=(\d{1,10}))?$/;
 
 export type FaultParse = Partial<ActiveFault> | { unknown: string };
 
@@ -128,19 +138,32 @@ function isFault(name: string): name is DemoFault {
   return (demoFaults as readonly string[]).includes(name);
 }
 
-/** The fault a marker body names: `poll-500`, `poll-500:3s`, `poll-500:1500ms`. */
+/**
+ * The fault a marker body names: `poll-500`, `poll-500:3s`, `poll-500:1500ms`, and any of
+ * them for one seed only: `moderation@seed=1002`.
+ */
 function parseBody(body: string): ActiveFault | undefined {
   const match = BODY.exec(body.trim().toLowerCase());
   if (!match || !isFault(match[1])) return undefined;
   const fault = match[1];
+  const seed = match[4] === undefined ? undefined : Number(match[4]);
+  if (seed !== undefined && (createFaults.includes(fault) || seed > SEED_MAX)) return undefined;
+  const forSeed = seed === undefined ? {} : { seed };
   const windowed = windowFaults.includes(fault);
   if (match[2] === undefined) {
-    return windowed ? { fault, windowMs: defaultWindowMs(fault) } : { fault };
+    return windowed
+      ? { fault, windowMs: defaultWindowMs(fault), ...forSeed }
+      : { fault, ...forSeed };
   }
   if (!windowed) return undefined;
   const windowMs = Math.round(Number(match[2]) * (match[3] === "s" ? 1000 : 1));
   if (windowMs > MAX_FAULT_WINDOW_MS) return undefined;
-  return { fault, windowMs };
+  return { fault, windowMs, ...forSeed };
+}
+
+/** Whether a parsed fault acts on a create sent with `seed` (a `@seed=N` fault only on N). */
+export function faultForSeed(active: ActiveFault, seed: number | undefined): boolean {
+  return active.seed === undefined || active.seed === seed;
 }
 
 export function parseFault(prompt: unknown): FaultParse {

@@ -336,6 +336,40 @@ describe("demo gateway", () => {
     expect(content.status).toBe(400);
   });
 
+  it("[demo-fail:moderation@seed=N] fails only the create sent with seed N", async () => {
+    const { create, call, advance } = setup();
+    for (const seed of [1000, 1001, 1002, 1003]) {
+      const response = await create(
+        body({ prompt: "sunset [demo-fail:moderation@seed=1002]", seed }),
+      );
+      expect(response.status).toBe(200);
+    }
+    // No seed at all: the fault is for seed 1002 only.
+    expect((await create(body({ prompt: "sunset [demo-fail:moderation@seed=1002]" }))).status).toBe(
+      200,
+    );
+    advance(4000);
+    const statuses = [];
+    for (const id of [1, 2, 3, 4, 5]) {
+      statuses.push((await (await call("GET", `/v1/videos/task_${id}`)).json()).status);
+    }
+    expect(statuses).toEqual(["completed", "completed", "failed", "completed", "completed"]);
+    const failed = await (await call("GET", "/v1/videos/task_3")).json();
+    expect(failed.error).toEqual({
+      code: "ali_api_error",
+      message: "DataInspectionFailed: Output data may contain inappropriate content.",
+    });
+  });
+
+  it("refuses @seed on a create refusal, and a seed out of range, with 400", async () => {
+    const { create } = setup();
+    for (const marker of ["[demo-fail:quota@seed=1]", "[demo-fail:moderation@seed=2147483648]"]) {
+      const response = await create(body({ prompt: marker, seed: 1 }));
+      expect(response.status).toBe(400);
+      expect((await response.json()).message).toMatch(/Unknown demo fault/);
+    }
+  });
+
   it("serves the finished MP4 with ranges, refuses it before completion", async () => {
     const { create, call, advance } = setup();
     await create(body({ size: "1080P" }));

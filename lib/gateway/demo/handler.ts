@@ -7,6 +7,7 @@ import {
   createFaults,
   demoFaults,
   faultActive,
+  faultForSeed,
   MAX_HANG_MS,
   parseFault,
   readStoredFault,
@@ -241,7 +242,8 @@ export function createDemoGateway(deps: DemoGatewayDeps): DemoGateway {
           `Unknown demo fault "[demo-fail:${parsedFault.unknown}]"; known: ${demoFaults.join(", ")}. A window (":3s", ":1500ms", at most 10 min) fits only ${windowFaults.join(", ")}.`,
         );
       }
-      const { fault, windowMs } = parsedFault;
+      const { windowMs } = parsedFault;
+      let { fault } = parsedFault;
       if (
         fault === "quota" ||
         fault === "rate-limit" ||
@@ -254,6 +256,8 @@ export function createDemoGateway(deps: DemoGatewayDeps): DemoGateway {
       const read = dialect.readCreate(json);
       if (!read.ok) return read.reply;
       const body = read.request;
+      // `@seed=N`: one take of several fails, the others run as usual.
+      if (fault && !faultForSeed(parsedFault as ActiveFault, body.seed)) fault = undefined;
 
       const problems = await Promise.all(
         body.media.map((item) => checkMediaUrl(item.type, item.url, deps.media)),

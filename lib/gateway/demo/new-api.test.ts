@@ -238,6 +238,27 @@ describe("demo gateway, new-api dialect: reads", () => {
     expect(failed.metadata).toBeUndefined();
   });
 
+  it("[demo-fail:moderation@seed=N] fails only the take whose seed (in metadata.parameters) is N", async () => {
+    const { create, call, advance } = await newApi();
+    const ids: string[] = [];
+    for (const seed of [7, 8]) {
+      const created = await create(
+        body({
+          prompt: "street [demo-fail:moderation@seed=8]",
+          metadata: { input: { media: frame() }, parameters: { seed } },
+        }),
+      );
+      ids.push((await created.json()).id);
+    }
+    advance(4000);
+    const read = async (id: string) => (await call("GET", `/v1/videos/${id}`)).json();
+    expect((await read(ids[0])).status).toBe("completed");
+    expect(await read(ids[1])).toMatchObject({
+      status: "failed",
+      error: { code: "DataInspectionFailed" },
+    });
+  });
+
   it("[demo-fail:unknown-transient] reads 'unknown' with Throttling for two minutes, then completes", async () => {
     const { create, read, advance } = await newApi();
     await create(body({ prompt: "harbour [demo-fail:unknown-transient]" }));

@@ -1,0 +1,49 @@
+"use client";
+
+import Link from "next/link";
+import { takeLabel } from "@/lib/takes/view";
+import type { CancelVideo } from "./cancel-task-button";
+import { TaskPanel } from "./task-panel";
+
+/**
+ * The takes of one Generate, one panel each: each polls, fails or completes on its own, so a
+ * failed take never hides the others. The set's page plays them side by side.
+ */
+export function TakePanels({
+  takeSet,
+  pollMs,
+  cancelVideo,
+}: {
+  takeSet: { id: string; taskIds: string[] };
+  pollMs: number;
+  /** Cancel on a take still waiting in our queue. */
+  cancelVideo?: CancelVideo;
+}) {
+  const count = takeSet.taskIds.length;
+  return (
+    <div className="flex flex-col gap-4">
+      <p className="flex items-center justify-between gap-3 text-sm">
+        <span className="font-semibold">{count} takes</span>
+        <Link href={`/takes/${takeSet.id}`} className="text-accent font-medium hover:underline">
+          Compare takes
+        </Link>
+      </p>
+      <ol aria-label="Takes" className="flex flex-col gap-4">
+        {takeSet.taskIds.map((taskId, index) => (
+          <li key={taskId} className="border-ink/10 border-t pt-4 first:border-t-0 first:pt-0">
+            <p aria-hidden="true" className="text-ink-soft mb-1 text-xs font-semibold uppercase">
+              {takeLabel(index + 1, count)}
+            </p>
+            <TaskPanel
+              taskId={taskId}
+              pollMs={pollMs}
+              withLinks
+              cancelVideo={cancelVideo}
+              heading={takeLabel(index + 1, count)}
+            />
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}

@@ -1,0 +1,9 @@
+export { TakeError } from "./errors";
+export {
+  getTakeSetRow,
+  loadRemixSet,
+  loadTakeSet,
+  pickTake,
+  takeSetSummaries,
+  takesOfSet,
+} from "./take-sets";
