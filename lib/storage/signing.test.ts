@@ -39,8 +39,14 @@ describe("signed media URLs", () => {
   it("refuses a tampered signature, a moved expiry, another id and missing parts", () => {
     const { exp, sig } = parts(signMediaUrl("http://x", ID, { ttlSeconds: 600, now: NOW }));
     if (!exp || !sig) throw new Error("unsigned");
-    const flipped = `${sig.slice(0, -1)}${sig.endsWith("A") ? "B" : "A"}`;
+    const flipped = `${sig.startsWith("A") ? "B" : "A"}${sig.slice(1)}`;
     expect(verifyMediaSignature(ID, exp, flipped, NOW)).toBe(false);
+    // The last character's 2 unused bits: another spelling of the same bytes is not accepted.
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const last = alphabet.indexOf(sig.at(-1) as string);
+    const respelled = `${sig.slice(0, -1)}${alphabet[last ^ 1]}`;
+    expect(Buffer.from(respelled, "base64url")).toEqual(Buffer.from(sig, "base64url"));
+    expect(verifyMediaSignature(ID, exp, respelled, NOW)).toBe(false);
     expect(verifyMediaSignature(ID, String(Number(exp) + 3600), sig, NOW)).toBe(false);
     expect(verifyMediaSignature("9f1c2a9e-5b7d-4c1e-9a2b-0c4d5e6f7a8b", exp, sig, NOW)).toBe(false);
     expect(verifyMediaSignature(ID, null, sig, NOW)).toBe(false);
