@@ -10,5 +10,5 @@ export const QUEUE_E2E = {
   dataDir: ".data-e2e-queue",
   cap: 2,
   /** Long enough stages (4 to the end) that four Generates fit while the first two run. */
-  stepMs: 3000,
+  stepMs: 4000,
 } as const;

@@ -38,11 +38,23 @@ test("four takes through a cap of two: the waiting ones show their place, all co
   // The studio shows the last one: two run, so it waits, second in line.
   const panel = page.getByRole("region", { name: "Current video" });
   await expect(panel.getByRole("status")).toContainText("Waiting for a free slot (2nd in line)");
-  // The third's own page: first in line, with a Cancel it would not need.
+  // A running one has no Cancel: the gateway has none, and its page says so.
   const third = await page.context().newPage();
+  await third.goto(`/videos/${four.ids[1]}`);
+  await expect(
+    third.getByText(/which has no cancel: it will finish, and it is billed/),
+  ).toBeVisible();
+  await expect(third.getByRole("button", { name: "Cancel" })).toHaveCount(0);
+  // The third's own page: first in line, with a Cancel it would not need.
   await third.goto(`/videos/${four.ids[2]}`);
   await expect(third.getByText("Waiting for a free slot (1st in line)")).toBeVisible();
   await expect(third.getByRole("button", { name: "Cancel" })).toBeVisible();
+  // A running one has no Cancel: the gateway has none, and its page says so.
+  await third.goto(`/videos/${four.ids[0]}`);
+  await expect(
+    third.getByText(/which has no cancel: it will finish, and it is billed/),
+  ).toBeVisible();
+  await expect(third.getByRole("button", { name: "Cancel" })).toHaveCount(0);
   // The history says Waiting too.
   const history = new HistoryPage(third);
   await history.goto();

@@ -24,6 +24,11 @@ const stageNotes: Partial<Record<TaskView["status"], string>> = {
     "The model is making the video. Most take 1 to 5 minutes; you can leave this page and come back.",
 };
 
+/** Sent to the gateway and not ended: the contract has no cancel. */
+const sentStates: readonly TaskView["status"][] = ["submitting", "queued", "in_progress"];
+const NO_CANCEL_NOTE =
+  "Already sent to the video service, which has no cancel: it will finish, and it is billed.";
+
 /** Why the last poll failed: the server's own sentence when it said it keeps trying (503). */
 function lostContactNote(error: Error): string {
   if (error instanceof ApiError && error.status === 503) return error.message;
@@ -120,6 +125,9 @@ export function TaskPanel({
       </div>
       {task.status === "waiting" && cancelVideo ? (
         <CancelTaskButton taskId={task.id} cancel={cancelVideo} />
+      ) : null}
+      {cancelVideo && sentStates.includes(task.status) ? (
+        <p className="text-ink-soft text-xs">{NO_CANCEL_NOTE}</p>
       ) : null}
       {task.status === "completed" && task.videoUrl && task.downloadUrl ? (
         <VideoPlayer
