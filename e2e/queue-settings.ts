@@ -9,6 +9,6 @@ export const QUEUE_E2E = {
   baseURL: "http://127.0.0.1:3270",
   dataDir: ".data-e2e-queue",
   cap: 2,
-  /** Long enough stages (4 to the end) that four Generates fit while the first two run. */
+  /** Long enough stages (4 to the end) that the waiting takes are checked while two run. */
   stepMs: 4000,
 } as const;

@@ -3,6 +3,7 @@ import path from "node:path";
 import { expect, test } from "./fixtures";
 import { HistoryPage } from "./pages/history";
 import { startFour } from "./pages/queue";
+import { TakesControl } from "./pages/takes";
 import { QUEUE_E2E } from "./queue-settings";
 
 // Runs in the `queue` project only: a team-wide cap of 2, a demo gateway refusing past 2.
@@ -14,6 +15,7 @@ interface CreateRecord {
   id?: string;
   running: number;
   prompt?: string;
+  seed?: number;
 }
 
 async function creates(): Promise<CreateRecord[]> {
@@ -34,39 +36,55 @@ test("four takes through a cap of two: the waiting ones show their place, all co
 }) => {
   test.setTimeout(150_000);
   const four = await startFour(studio, token);
+  const takes = new TakesControl(page);
 
-  // The studio shows the last one: two run, so it waits, second in line.
-  const panel = page.getByRole("region", { name: "Current video" });
-  await expect(panel.getByRole("status")).toContainText("Waiting for a free slot (2nd in line)");
+  // Two run; takes 3 and 4 wait in our queue, first and second in line, each on its own panel.
+  await expect(takes.panel("Take 3 of 4").getByRole("status")).toContainText(
+    "Waiting for a free slot (1st in line)",
+  );
+  await expect(takes.panel("Take 4 of 4").getByRole("status")).toContainText(
+    "Waiting for a free slot (2nd in line)",
+  );
+  await expect(takes.panel("Take 4 of 4").getByRole("button", { name: "Cancel" })).toBeVisible();
+  const other = await page.context().newPage();
+  // The third's own page: first in line, with a Cancel it will not need.
+  await other.goto(`/videos/${four.ids[2]}`);
+  await expect(other.getByText("Waiting for a free slot (1st in line)")).toBeVisible();
+  await expect(other.getByRole("button", { name: "Cancel" })).toBeVisible();
   // A running one has no Cancel: the gateway has none, and its page says so.
-  const third = await page.context().newPage();
-  await third.goto(`/videos/${four.ids[1]}`);
+  await other.goto(`/videos/${four.ids[0]}`);
   await expect(
-    third.getByText(/which has no cancel: it will finish, and it is billed/),
+    other.getByText(/which has no cancel: it will finish, and it is billed/),
   ).toBeVisible();
-  await expect(third.getByRole("button", { name: "Cancel" })).toHaveCount(0);
-  // The third's own page: first in line, with a Cancel it would not need.
-  await third.goto(`/videos/${four.ids[2]}`);
-  await expect(third.getByText("Waiting for a free slot (1st in line)")).toBeVisible();
-  await expect(third.getByRole("button", { name: "Cancel" })).toBeVisible();
-  // A running one has no Cancel: the gateway has none, and its page says so.
-  await third.goto(`/videos/${four.ids[0]}`);
+  await expect(other.getByRole("button", { name: "Cancel" })).toHaveCount(0);
+  // The take set page says the place in line too, and the history says Waiting.
+  await other.goto(`/takes/${four.setId}`);
   await expect(
-    third.getByText(/which has no cancel: it will finish, and it is billed/),
-  ).toBeVisible();
-  await expect(third.getByRole("button", { name: "Cancel" })).toHaveCount(0);
-  // The history says Waiting too.
-  const history = new HistoryPage(third);
+    other.getByRole("region", { name: "Take 4 of 4", exact: true }).getByRole("status"),
+  ).toContainText(/Waiting for a free slot \((1st|2nd) in line\)/);
+  const history = new HistoryPage(other);
   await history.goto();
-  await expect(history.item(four.prompts[3])).toContainText("Waiting");
-  await third.close();
+  await expect(history.item(four.prompt).filter({ hasText: "Take 4 of 4" })).toContainText(
+    "Waiting",
+  );
+  await other.close();
 
-  // A fifth, cancelled while it waits: it was never sent, so it cost nothing.
+  // A fifth (one take), cancelled while it waits: it was never sent, so it cost nothing.
+  await takes.option(1).check();
   await studio.setPrompt(`The one we cancel ${token}`);
   await studio.generateButton.click();
+  // The URL names the new task once the server action answered (and no longer the set).
   await expect
-    .poll(() => new URL(page.url()).searchParams.get("task"), { timeout: 15_000 })
-    .not.toBe(four.ids[3]);
+    .poll(
+      () => {
+        const url = new URL(page.url());
+        const task = url.searchParams.get("task");
+        return task !== null && !four.ids.includes(task) && !url.searchParams.has("set");
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(true);
+  const panel = page.getByRole("region", { name: "Current video" });
   const fifth = new URL(page.url()).searchParams.get("task") as string;
   await expect(panel.getByRole("status")).toContainText(
     /Waiting for a free slot \(\d+(st|nd|rd|th) in line\)/,
@@ -89,14 +107,14 @@ test("four takes through a cap of two: the waiting ones show their place, all co
   // From the demo gateway's own record: each take created exactly once, none while two ran
   // (so never a 429), the cancelled one never sent.
   const sent = (await creates()).filter((record) => record.prompt?.includes(token));
-  for (const prompt of four.prompts) {
-    const mine = sent.filter((record) => record.prompt === prompt);
-    expect(mine, prompt).toHaveLength(1);
+  for (const seed of four.seeds) {
+    const mine = sent.filter((record) => record.seed === seed);
+    expect(mine, `seed ${seed}`).toHaveLength(1);
     expect(mine[0].status).toBe(200);
   }
   expect(sent).toHaveLength(4);
   expect(sent.every((record) => record.running < QUEUE_E2E.cap)).toBe(true);
   expect(new Set(sent.map((record) => record.id)).size).toBe(4);
-  // Sent oldest first.
-  expect(sent.map((record) => record.prompt)).toEqual(four.prompts);
+  // Sent in take order (oldest first, then by take).
+  expect(sent.map((record) => record.seed)).toEqual(four.seeds);
 });

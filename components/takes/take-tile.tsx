@@ -3,11 +3,12 @@
 import Link from "next/link";
 import { useId } from "react";
 import { takeLabel } from "@/lib/takes/view";
-import { stateLabels, type TaskView } from "@/lib/task-view";
+import { stateLabels, type TaskView, waitingLabel } from "@/lib/task-view";
 import { PickedBadge } from "./picked-badge";
 
 const running: Partial<Record<TaskView["status"], string>> = {
-  waiting: "Waiting to be sent to the model.",
+  waiting:
+    "The team runs only so many videos at once; this one is sent as soon as a slot frees up.",
   submitting: "Sending the request to the gateway.",
   queued: "Waiting for a slot on the model.",
   in_progress: "The model is making this take.",
@@ -68,7 +69,11 @@ export function TakeTile({
             view.error ? "bg-danger-soft text-danger" : "bg-paper-sunk text-ink-soft"
           }`}
         >
-          <p className="font-semibold">{stateLabels[view.status]}</p>
+          <p className="font-semibold">
+            {view.status === "waiting"
+              ? waitingLabel(view.queuePosition)
+              : stateLabels[view.status]}
+          </p>
           {view.error ? <p>{view.error.message}</p> : null}
           {!view.error && running[view.status] ? <p>{running[view.status]}</p> : null}
           {view.status === "completed" && !view.videoUrl ? <p>The video is being kept…</p> : null}

@@ -1,33 +1,43 @@
 import { expect } from "@playwright/test";
+import { AdvancedSection } from "./advanced";
 import type { StudioPage } from "./studio";
+import { TakesControl } from "./takes";
 
-/** The four tasks `startFour` made, in the order they were made. */
-export interface FourTasks {
+/** The take set `startFour` made: its takes in take order, each with the seed it was sent. */
+export interface FourTakes {
+  setId: string;
+  prompt: string;
   ids: string[];
-  prompts: string[];
+  seeds: number[];
 }
 
 /**
- * Starts four videos of one shot from the studio, as fast as a person can. Today: four
- * Generates with distinct prompts (one frame, kept in its slot between them). Once the studio
- * has its Takes control this becomes one Generate with "Takes: 4".
+ * One Generate with "Takes: 4", as a person asks for four versions of one shot. The seed is
+ * fixed, so take n is sent with `firstSeed + n - 1` and the gateway's record tells them apart.
  */
-export async function startFour(studio: StudioPage, token: string): Promise<FourTasks> {
+export async function startFour(
+  studio: StudioPage,
+  token: string,
+  firstSeed = 7000,
+): Promise<FourTakes> {
+  const page = studio.page;
+  const takes = new TakesControl(page);
+  const advanced = new AdvancedSection(page);
+  const prompt = `The lighthouse at dusk ${token}`;
   await studio.upload("First frame", "portrait.png");
+  await studio.setPrompt(prompt);
+  await takes.option(4).check();
+  await advanced.open();
+  await advanced.fixSeed(String(firstSeed));
+  await expect(studio.generateButton).toBeEnabled();
+  await studio.generateButton.click();
+  await expect(page).toHaveURL(/[?&]set=[^&]+/, { timeout: 15_000 });
+  const setId = new URL(page.url()).searchParams.get("set") as string;
   const ids: string[] = [];
-  const prompts: string[] = [];
   for (let take = 1; take <= 4; take++) {
-    const prompt = `Take ${take} of the lighthouse at dusk ${token}`;
-    await studio.setPrompt(prompt);
-    await expect(studio.generateButton).toBeEnabled();
-    await studio.generateButton.click();
-    const previous = ids.at(-1);
-    // The URL names the new task once the server action answered.
-    await expect
-      .poll(() => new URL(studio.page.url()).searchParams.get("task"), { timeout: 15_000 })
-      .not.toBe(previous ?? null);
-    ids.push(new URL(studio.page.url()).searchParams.get("task") as string);
-    prompts.push(prompt);
+    const link = takes.panel(`Take ${take} of 4`).getByRole("link", { name: "Open its page" });
+    const href = (await link.getAttribute("href")) as string;
+    ids.push(href.replace(/^\/videos\//, ""));
   }
-  return { ids, prompts };
+  return { setId, prompt, ids, seeds: [0, 1, 2, 3].map((n) => firstSeed + n) };
 }

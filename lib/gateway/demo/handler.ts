@@ -76,6 +76,8 @@ export interface DemoCreateRecord {
   /** Its tasks running when the create arrived (before this one). */
   running: number;
   prompt?: string;
+  /** The seed it was sent: takes of one Generate share a prompt and differ by it. */
+  seed?: number;
 }
 
 /** How long a task with a fault that never ends (`stuck`, `unknown-forever`) counts as running. */
@@ -270,7 +272,7 @@ export function createDemoGateway(deps: DemoGatewayDeps): DemoGateway {
         const at = now();
         const counted = deps.maxRunning !== undefined || deps.onCreate !== undefined;
         const running = counted ? await runningNow(at) : 0;
-        const record = { at: at.toISOString(), running, prompt: body.prompt };
+        const record = { at: at.toISOString(), running, prompt: body.prompt, seed: body.seed };
         if (deps.maxRunning !== undefined && running >= deps.maxRunning) {
           await deps.onCreate?.({ ...record, status: 429 });
           return undefined;
