@@ -37,6 +37,8 @@ export function describeTakeSets(name: string, databaseUrl: () => string | undef
       process.env.BUDGET_MEMBER_DAILY_USD = "1.00";
       process.env.BUDGET_TEAM_MONTHLY_USD = "1000";
       process.env.SUBMIT_RATE_PER_MINUTE = "5";
+      // Every take goes to the gateway at once here; our queue has its own suite (queue.suite.ts).
+      process.env.MAX_CONCURRENT_TASKS = "50";
       harness = await loadApp();
       db = await (await import("@/lib/db/client")).getDb();
       schema = await import("@/lib/db/schema");
