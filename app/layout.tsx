@@ -9,7 +9,8 @@ import "./globals.css";
 import { signOutAction } from "./actions";
 import { Providers } from "./providers";
 
-const description = "Make videos from a first frame, a last frame, an opening clip or a voice track.";
+const description =
+  "Make videos from a first frame, a last frame, an opening clip or a voice track.";
 
 /**
  * Title, icons and the share card (files in public/). Absolute URLs start from the app's
