@@ -29,20 +29,6 @@ async function focused(page: Page) {
   });
 }
 
-/** Presses Tab until the focus is on what `matches` names; every stop on the way is visible. */
-async function tabTo(page: Page, matches: (name: string, tag: string) => boolean, max = 60) {
-  for (let i = 0; i < max; i++) {
-    await page.keyboard.press("Tab");
-    const now = await focused(page);
-    // Known gap: once a slot takes a file its input is re-rendered and the focus falls back
-    // to the page (the next Tab continues from the slot); that one stop is not a control.
-    if (now.tag === "body") continue;
-    expect(now.visible, `focus visible on ${now.tag} "${now.name}"`).toBe(true);
-    if (matches(now.name, now.tag)) return;
-  }
-  throw new Error("Tab never reached the control");
-}
-
 test("a keyboard alone makes a video and downloads it; focus is always visible", async ({
   studio,
   page,
@@ -59,12 +45,12 @@ test("a keyboard alone makes a video and downloads it; focus is always visible",
       resolve();
     });
   });
-  await tabTo(page, (name, tag) => tag === "input" && name === "First frame");
+  await tabToLocator(page, studio.fileInput("First frame"));
   await page.keyboard.press("Enter");
   await chooser;
   await studio.expectKept("First frame", "portrait.png");
-  for (const slot of ["Last frame", "First clip", "Driving audio"]) {
-    await tabTo(page, (name, tag) => tag === "input" && name === slot);
+  for (const slot of ["Last frame", "First clip", "Driving audio"] as const) {
+    await tabToLocator(page, studio.fileInput(slot));
   }
   // Space opens a chooser as well (answered with nothing: the slot stays empty).
   const second = new Promise<void>((resolve) => {
@@ -118,6 +104,9 @@ async function tabToLocator(page: Page, target: import("@playwright/test").Locat
     if (has) return;
     await page.keyboard.press("Tab");
     const now = await focused(page);
+    // Known gap: once a slot takes a file its input is re-rendered and the focus falls back
+    // to the page (the next Tab continues from the slot); that one stop is not a control.
+    if (now.tag === "body") continue;
     expect(now.visible, `focus visible on ${now.tag} "${now.name}"`).toBe(true);
   }
   throw new Error("Tab never reached the control");
