@@ -20,7 +20,10 @@ async function focused(page: Page) {
       );
     };
     // A visually hidden file input shows its focus on the slot around it (focus-within ring).
-    const visible = shows(element) || shows(element.closest("[data-slot]"));
+    // A <video controls> passes the focus to its native buttons, which draw their own ring
+    // inside the browser's shadow tree (not readable from the page).
+    const nativeControls = element instanceof HTMLVideoElement && element.controls;
+    const visible = nativeControls || shows(element) || shows(element.closest("[data-slot]"));
     const labels = (element as HTMLInputElement).labels;
     const name =
       element.getAttribute("aria-label") ??
