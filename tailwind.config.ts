@@ -7,7 +7,7 @@ const config: Config = {
   theme: {
     extend: {
       colors: {
-        ink: { DEFAULT: "#16161d", soft: "#4a4a57", faint: "#8a8a99" },
+        ink: { DEFAULT: "#16161d", soft: "#4a4a57", faint: "#676775" },
         paper: { DEFAULT: "#fafaf7", raised: "#ffffff", sunk: "#f0efe9" },
         accent: { DEFAULT: "#5b3df5", strong: "#4326d9", soft: "#ece8ff" },
         danger: { DEFAULT: "#b42318", soft: "#fef3f2" },

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { serverActionId } from "./actions";
 import { AUTH_E2E } from "./auth-settings";
+import { expectNoAxeViolations, expectNoHorizontalScroll } from "./axe";
 import { fixturePath, StudioPage } from "./pages/studio";
 
 /**
@@ -61,6 +62,14 @@ test("a visitor without a session is sent to the sign-in page", async ({ page })
   await expect(page.getByRole("button", { name: "Sign in with Team SSO" })).toBeVisible();
   // Demo mode stays demo mode: signing in does not turn the real gateway on.
   await expect(page.getByText(/Demo mode/)).toBeVisible();
+});
+
+test("the sign-in page has no axe violations and no sideways scroll at 200 %", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Sign in to wan-studio" })).toBeVisible();
+  await expectNoAxeViolations(page, "sign-in");
+  await page.setViewportSize({ width: 640, height: 400 });
+  await expectNoHorizontalScroll(page, "sign-in at 200 %");
 });
 
 test("API routes answer 401 without a session, except those with their own permission", async ({

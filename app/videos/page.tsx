@@ -102,7 +102,10 @@ export default async function HistoryPage({ searchParams }: { searchParams: Sear
             : "No videos yet. Make the first one in the studio."}
         </p>
       ) : (
-        <ul aria-label="Videos" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+        <ul
+          aria-label="Videos"
+          className="grid grid-cols-[minmax(0,1fr)] gap-4 sm:grid-cols-2 lg:grid-cols-3"
+        >
           {entries.map((entry) => (
             <HistoryItem key={entry.id} entry={entry} />
           ))}

@@ -173,7 +173,7 @@ export function Studio({
   const serverFieldError = (kind: (typeof mediaKinds)[number]) => failure?.fieldErrors?.[kind]?.[0];
 
   return (
-    <div className="grid gap-8 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+    <div className="grid grid-cols-[minmax(0,1fr)] gap-8 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
       {setupWarning ? (
         <p
           role="alert"

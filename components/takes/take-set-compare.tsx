@@ -88,7 +88,7 @@ export function TakeSetCompare({ takeSet, pollMs, pick }: TakeSetCompareProps) {
           {pickError}
         </p>
       ) : null}
-      <div className="grid gap-4 md:grid-cols-2">
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-4 md:grid-cols-2">
         {views.map((view) => (
           <TakeTile
             key={view.id}

@@ -98,7 +98,7 @@ export default async function VideoPage({ params }: { params: Params }) {
           </Link>
         </div>
       </div>
-      <div className="grid gap-8 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-8 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <section
           aria-label="Result"
           className="border-ink/10 bg-paper-raised rounded-xl border p-5 shadow-sm"
