@@ -2,7 +2,7 @@
 
 import { z } from "zod";
 import { endSession, getCurrentUser, requireUser, startSignIn } from "@/lib/auth/session";
-import { UnauthorizedError } from "@/lib/auth/user";
+import { type CurrentUser, UnauthorizedError } from "@/lib/auth/user";
 import { pickTake as pickTakeInSet, TakeError } from "@/lib/takes";
 import { cancelTask, deleteTask, submitTask, TaskError } from "@/lib/tasks";
 import { logEvent } from "@/lib/tasks/log";
@@ -78,43 +78,65 @@ export async function submitVideo(
   }
 }
 
-/** What deleting a video answers. */
-export type DeleteVideoResult =
-  | { ok: true }
-  | { ok: false; error: { code: string; message: string } };
-
 const taskIdSchema = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/);
 
+/** A refusal as the page shows it. */
+type ActionError = { code: string; message: string };
+
+/** What deleting, cancelling (or any other act on one video) answers. */
+export type VideoActionResult = { ok: true } | { ok: false; error: ActionError };
+export type DeleteVideoResult = VideoActionResult;
+export type CancelVideoResult = VideoActionResult;
+
+const UNEXPECTED = {
+  ok: false,
+  error: { code: "unexpected", message: "Something went wrong on our side. Please try again." },
+} as const;
+
 /**
- * Delete a video for good (its row, kept video and poster). Who asks is checked first, then
- * the id, then ownership: only whoever made it, or an admin.
+ * Runs a use case for an action: a refusal it explains (TaskError, TakeError) is answered in
+ * its own words; anything else is logged under `failedEvent` and answered in general terms.
  */
-export async function deleteVideo(taskId: unknown): Promise<DeleteVideoResult> {
+async function answer<T>(
+  failedEvent: string,
+  run: () => Promise<T>,
+): Promise<T | { ok: false; error: ActionError }> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof TaskError || error instanceof TakeError) {
+      return { ok: false, error: { code: error.code, message: error.message } };
+    }
+    logEvent(failedEvent, { error: error instanceof Error ? error.message : "unknown" });
+    return UNEXPECTED;
+  }
+}
+
+/**
+ * One act on one video by the member asking: who asks is checked first, then the id, then
+ * (in the use case) whether they may.
+ */
+async function actOnVideo(
+  taskId: unknown,
+  failedEvent: string,
+  act: (id: string, user: CurrentUser) => Promise<unknown>,
+): Promise<VideoActionResult> {
   const user = await getCurrentUser();
   if (!user) return { ok: false, error: { code: "unauthorized", message: "Sign in to continue." } };
   const parsed = taskIdSchema.safeParse(taskId);
   if (!parsed.success) {
     return { ok: false, error: { code: "task_not_found", message: "There is no such video." } };
   }
-  try {
-    await deleteTask(parsed.data, user);
-    return { ok: true };
-  } catch (error) {
-    if (error instanceof TaskError) {
-      return { ok: false, error: { code: error.code, message: error.message } };
-    }
-    logEvent("action.delete_failed", { error: error instanceof Error ? error.message : "unknown" });
-    return {
-      ok: false,
-      error: { code: "unexpected", message: "Something went wrong on our side. Please try again." },
-    };
-  }
+  return answer(failedEvent, async () => {
+    await act(parsed.data, user);
+    return { ok: true } as const;
+  });
 }
 
-/** What cancelling a waiting video answers. */
-export type CancelVideoResult =
-  | { ok: true }
-  | { ok: false; error: { code: string; message: string } };
+/** Delete a video for good (its row, kept video and poster): only whoever made it, or an admin. */
+export async function deleteVideo(taskId: unknown): Promise<DeleteVideoResult> {
+  return actOnVideo(taskId, "action.delete_failed", deleteTask);
+}
 
 /**
  * Take a video out of our queue before it is sent (it costs nothing). Only whoever made it, or
@@ -122,31 +144,13 @@ export type CancelVideoResult =
  * says so.
  */
 export async function cancelVideo(taskId: unknown): Promise<CancelVideoResult> {
-  const user = await getCurrentUser();
-  if (!user) return { ok: false, error: { code: "unauthorized", message: "Sign in to continue." } };
-  const parsed = taskIdSchema.safeParse(taskId);
-  if (!parsed.success) {
-    return { ok: false, error: { code: "task_not_found", message: "There is no such video." } };
-  }
-  try {
-    await cancelTask(parsed.data, user);
-    return { ok: true };
-  } catch (error) {
-    if (error instanceof TaskError) {
-      return { ok: false, error: { code: error.code, message: error.message } };
-    }
-    logEvent("action.cancel_failed", { error: error instanceof Error ? error.message : "unknown" });
-    return {
-      ok: false,
-      error: { code: "unexpected", message: "Something went wrong on our side. Please try again." },
-    };
-  }
+  return actOnVideo(taskId, "action.cancel_failed", cancelTask);
 }
 
 /** What picking a take answers: the set's pick as it now stands. */
 export type PickTakeResult =
   | { ok: true; pickedTaskId: string | null; pickedBy: string | null }
-  | { ok: false; error: { code: string; message: string } };
+  | { ok: false; error: ActionError };
 
 /**
  * Pick (or, with null, unpick) the chosen take of a set. One per set, changeable; any member
@@ -163,19 +167,10 @@ export async function pickTake(takeSetId: unknown, taskId: unknown): Promise<Pic
       error: { code: "take_set_not_found", message: "There is no such take set." },
     };
   }
-  try {
+  return answer("action.pick_failed", async () => {
     const view = await pickTakeInSet(set.data, take.data, user);
-    return { ok: true, pickedTaskId: view.pickedTaskId, pickedBy: view.pickedBy };
-  } catch (error) {
-    if (error instanceof TakeError) {
-      return { ok: false, error: { code: error.code, message: error.message } };
-    }
-    logEvent("action.pick_failed", { error: error instanceof Error ? error.message : "unknown" });
-    return {
-      ok: false,
-      error: { code: "unexpected", message: "Something went wrong on our side. Please try again." },
-    };
-  }
+    return { ok: true, pickedTaskId: view.pickedTaskId, pickedBy: view.pickedBy } as const;
+  });
 }
 
 /** The sign-in page's button: off to the identity provider, back to `callbackUrl`. */
