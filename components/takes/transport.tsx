@@ -4,8 +4,13 @@ import { useId } from "react";
 import { formatPosition, PLAYBACK_SPEEDS, TAKE_FPS } from "@/lib/takes/sync";
 import type { SyncedPlayback } from "./use-synced-playback";
 
-const button =
-  "rounded-md border border-ink/15 bg-paper-raised px-3 py-1.5 text-sm font-medium hover:bg-accent-soft disabled:cursor-not-allowed disabled:opacity-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-accent";
+/** Shape, focus and disabled look shared by the transport's buttons; each adds its surface. */
+const buttonBase =
+  "rounded-md border px-3 py-1.5 text-sm font-medium disabled:cursor-not-allowed disabled:opacity-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-accent";
+// One background per button: with two, the stylesheet's order (not the class list) decides,
+// and Play was drawn white on white.
+const button = `${buttonBase} border-ink/15 bg-paper-raised hover:bg-accent-soft`;
+const primaryButton = `${buttonBase} border-transparent bg-accent text-white hover:bg-accent-strong min-w-20`;
 
 /**
  * The keys a slider answers, made explicit so every player moves with them: Home and End,
@@ -49,7 +54,7 @@ export function Transport({ playback, disabled }: { playback: SyncedPlayback; di
           type="button"
           onClick={playback.toggle}
           disabled={disabled}
-          className={`${button} bg-accent hover:bg-accent-strong min-w-20 border-transparent text-white`}
+          className={primaryButton}
         >
           {playing ? "Pause" : "Play"}
         </button>
