@@ -100,6 +100,22 @@ describe("LocalStorage", () => {
     expect(filesUnder(root)).toEqual([path.join("media", "keep")]);
   });
 
+  it("leaves no temp file when the stream fails before its first byte (an empty upload)", async () => {
+    // The write stream used to open its file in the background: a body failing at once
+    // rejected the put before the file existed, and the temp file appeared after cleanup.
+    for (let round = 0; round < 50; round++) {
+      const failing = Readable.from(
+        // biome-ignore lint/correctness/useYield: fails before yielding, on purpose
+        (async function* () {
+          throw new Error("This file is empty");
+        })(),
+      );
+      await expect(storage.put(`media/empty-${round}`, failing)).rejects.toThrow("empty");
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(filesUnder(root)).toEqual([]);
+  });
+
   it("refuses keys that could leave the root or hide among temp files", async () => {
     for (const key of [
       "../escape",

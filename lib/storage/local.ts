@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import type { WriteStream } from "node:fs";
 import { mkdir, open, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -48,13 +48,20 @@ export class LocalStorage implements Storage {
     await mkdir(dir, { recursive: true });
     const temp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
     const source = toNodeReadable(body);
+    // Open before piping: a write stream opens its file in the background, so a body that
+    // fails at once (an empty upload) could reject the pipeline before the file exists, and
+    // the temp file would appear after the cleanup below had run.
+    let sink: WriteStream | undefined;
     try {
-      await pipeline(source, createWriteStream(temp, { flags: "wx", mode: 0o600 }));
+      const handle = await open(temp, "wx", 0o600);
+      sink = handle.createWriteStream();
+      await pipeline(source, sink);
       const { size } = await stat(temp);
       await rename(temp, target);
       return { size };
     } catch (error) {
       source.destroy();
+      sink?.destroy();
       await rm(temp, { force: true });
       throw error;
     }
