@@ -153,6 +153,12 @@ async function main() {
     const appDir = await snapshotBuild(path.join(workDir, "app"));
     const port = await benchPort();
     const base = `http://127.0.0.1:${port}`;
+    // Ctrl-C (or a timeout's SIGTERM) still stops the server, which runs in its own group.
+    for (const signal of ["SIGINT", "SIGTERM"]) {
+      process.once(signal, () => {
+        stopGroup(server?.child).finally(() => process.exit(130));
+      });
+    }
     server = startNext(
       appDir,
       port,
