@@ -1,15 +1,14 @@
 /** @type {import('next').NextConfig} */
+const ffmpeg = ["./node_modules/@ffmpeg-installer/**/*"];
+
 const nextConfig = {
   // PGlite ships WASM and data files it loads from its own folder; keep it out of the bundle.
-  // ffmpeg-installer finds its binary through its platform package at run time.
-  serverExternalPackages: ["@electric-sql/pglite", "@ffmpeg-installer/ffmpeg"],
+  serverExternalPackages: ["@electric-sql/pglite"],
   // Migrations and the demo gateway's sample videos are read from disk at run time.
   outputFileTracingIncludes: {
-    "/**": [
-      "./lib/db/migrations/**/*",
-      "./lib/gateway/demo/assets/**/*",
-      "./node_modules/@ffmpeg-installer/linux-x64/**/*",
-    ],
+    "/**": ["./lib/db/migrations/**/*", "./lib/gateway/demo/assets/**/*"],
+    "/api/tasks/*/route": ffmpeg,
+    "/api/cron/sweep/route": ffmpeg,
   },
   poweredByHeader: false,
   // Headers for every answer; the per-request CSP of pages is set in proxy.ts.

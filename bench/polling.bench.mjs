@@ -20,7 +20,16 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
-import { freePort, root, snapshotBuild } from "./shared.mjs";
+import {
+  freePort,
+  percentile,
+  root,
+  sleep,
+  snapshotBuild,
+  startNext,
+  stopGroup,
+  waitForServer,
+} from "./shared.mjs";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 200);
@@ -35,13 +44,6 @@ const TARGET_GETS_PER_INTERVAL = 1;
 
 function log(line = "") {
   process.stdout.write(`${line}\n`);
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 /**
@@ -113,72 +115,16 @@ function startProxy(proxyPort, gatewayPort) {
  * serve another's demo), so gateway work does not queue behind the status requests measured.
  */
 function startApp(appDir, appPort, gatewayUrl, dataDir) {
-  const child = spawn(
-    path.join(root, "node_modules/.bin/next"),
-    ["start", "-H", "127.0.0.1", "-p", String(appPort)],
-    {
-      cwd: appDir,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: {
-        ...process.env,
-        NEXT_TELEMETRY_DISABLED: "1",
-        DATA_DIR: dataDir,
-        PORT: String(appPort),
-        // No key: the app sends the demo key to whatever VIDEO_API_BASE_URL is (lib/env.ts).
-        VIDEO_API_KEY: "",
-        VIDEO_API_BASE_URL: gatewayUrl,
-        DEMO_STEP_MS: String(DEMO_STEP_MS),
-        POLL_INTERVAL_MS: String(POLL_INTERVAL_MS),
-        // Only viewers drive refreshes: the sweeper would add calls of its own.
-        SWEEP_INTERVAL_MS: "0",
-        DATABASE_URL: "",
-        PUBLIC_BASE_URL: "",
-        MEDIA_URL_SECRET: "",
-        S3_BUCKET: "",
-        AUTH_OIDC_ISSUER: "",
-        // 20 creates within a minute, from one person.
-        SUBMIT_RATE_PER_MINUTE: "1000",
-      },
-    },
-  );
-  let output = "";
-  child.stdout.on("data", (data) => {
-    output += data;
+  return startNext(appDir, appPort, dataDir, {
+    // No key: the app sends the demo key to whatever VIDEO_API_BASE_URL is (lib/env.ts).
+    VIDEO_API_BASE_URL: gatewayUrl,
+    DEMO_STEP_MS: String(DEMO_STEP_MS),
+    POLL_INTERVAL_MS: String(POLL_INTERVAL_MS),
+    // Only viewers drive refreshes: the sweeper would add calls of its own.
+    SWEEP_INTERVAL_MS: "0",
+    // 20 creates within a minute, from one person.
+    SUBMIT_RATE_PER_MINUTE: "1000",
   });
-  child.stderr.on("data", (data) => {
-    output += data;
-  });
-  return { child, output: () => output };
-}
-
-async function stopGroup(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {
-    return;
-  }
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {}
-  }, 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function waitForApp(base, app) {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const response = await fetch(`${base}/api/tasks/warm-up-probe`).catch(() => null);
-    if (response?.status === 404) return;
-    if (app.child.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`the server did not start:\n${app.output().slice(-2000)}`);
-    }
-    await sleep(300);
-  }
 }
 
 /** Makes the tasks through the studio page, as a person would; returns their ids. */
@@ -279,8 +225,8 @@ async function main() {
     gateway = startApp(appDir, gatewayPort, "", path.join(workDir, "gateway-data"));
     app = startApp(appDir, appPort, `http://127.0.0.1:${proxyPort}`, dataDir);
     const base = `http://127.0.0.1:${appPort}`;
-    await waitForApp(`http://127.0.0.1:${gatewayPort}`, gateway);
-    await waitForApp(base, app);
+    await waitForServer(`http://127.0.0.1:${gatewayPort}`, gateway, 60_000);
+    await waitForServer(base, app, 60_000);
 
     const makeStarted = Date.now();
     const taskIds = await makeTasks(base);

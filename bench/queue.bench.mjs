@@ -20,7 +20,6 @@
 // Needs the production build (`npm run build`) and TEST_DATABASE_URL (a Postgres server we
 // may create a database on); without it the bench says so and stops. Env: BENCH_TASKS (40),
 // BENCH_MEMBERS (8). Prints figures and PASS/MISS; a MISS does not fail the run.
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
@@ -28,7 +27,16 @@ import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 
-import { freePort, root, snapshotBuild } from "./shared.mjs";
+import {
+  freePort,
+  percentile,
+  root,
+  sleep,
+  snapshotBuild,
+  startNext,
+  stopGroup,
+  waitForServer,
+} from "./shared.mjs";
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 40);
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 8);
@@ -44,13 +52,6 @@ const TARGETS = { acceptedPerTask: 1, duplicates: 0, idleP95Ms: POLL_INTERVAL_MS
 
 function log(line = "") {
   process.stdout.write(`${line}\n`);
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 /**
@@ -102,68 +103,7 @@ function startPgCounter(target, port) {
 
 /** `next start` on the private build, with the settings given. */
 function startServer(appDir, port, dataDir, settings) {
-  const child = spawn(
-    path.join(root, "node_modules/.bin/next"),
-    ["start", "-H", "127.0.0.1", "-p", String(port)],
-    {
-      cwd: appDir,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: {
-        ...process.env,
-        NEXT_TELEMETRY_DISABLED: "1",
-        DATA_DIR: dataDir,
-        PORT: String(port),
-        VIDEO_API_KEY: "",
-        VIDEO_API_BASE_URL: "",
-        DATABASE_URL: "",
-        PUBLIC_BASE_URL: "",
-        MEDIA_URL_SECRET: "",
-        S3_BUCKET: "",
-        AUTH_OIDC_ISSUER: "",
-        DEMO_GATEWAY_MAX_RUNNING: "",
-        SUBMIT_RATE_PER_MINUTE: "1000",
-        ...settings,
-      },
-    },
-  );
-  let output = "";
-  child.stdout.on("data", (data) => {
-    output += data;
-  });
-  child.stderr.on("data", (data) => {
-    output += data;
-  });
-  return { child, output: () => output };
-}
-
-async function stopGroup(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {
-    return;
-  }
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {}
-  }, 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function waitForServer(base, server) {
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const response = await fetch(`${base}/api/tasks/warm-up-probe`).catch(() => null);
-    if (response?.status === 404) return;
-    if (server.child.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`the server did not start:\n${server.output().slice(-2000)}`);
-    }
-    await sleep(300);
-  }
+  return startNext(appDir, port, dataDir, { SUBMIT_RATE_PER_MINUTE: "1000", ...settings });
 }
 
 function taskId() {

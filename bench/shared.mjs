@@ -1,4 +1,5 @@
 // Helpers shared by the bench/*.bench.mjs scripts (this file is not a bench itself).
+import { spawn } from "node:child_process";
 import { cpSync, existsSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -71,4 +72,93 @@ export function treeRss(pid) {
     }
   }
   return total;
+}
+
+/** The p-th percentile (nearest rank) of an ascending array. */
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Every optional setting the app reads that a developer's shell could leak into a bench
+ * server (a real key, database, bucket or sign-in), emptied: the server starts in demo mode
+ * unless a bench says otherwise.
+ */
+const NO_SETTINGS = {
+  VIDEO_API_KEY: "",
+  VIDEO_API_BASE_URL: "",
+  DATABASE_URL: "",
+  PUBLIC_BASE_URL: "",
+  MEDIA_URL_SECRET: "",
+  S3_BUCKET: "",
+  AUTH_OIDC_ISSUER: "",
+  DEMO_GATEWAY_MAX_RUNNING: "",
+};
+
+/**
+ * `next start` on a private build (`snapshotBuild`), on 127.0.0.1:`port`, in its own process
+ * group (so `stopGroup` ends it with its children), with DATA_DIR = `dataDir` and `settings`
+ * over an environment emptied of the app's optional settings. Its output is kept for errors.
+ */
+export function startNext(appDir, port, dataDir, settings = {}, nodeOptions = "") {
+  const child = spawn(
+    path.join(root, "node_modules/.bin/next"),
+    ["start", "-H", "127.0.0.1", "-p", String(port)],
+    {
+      cwd: appDir,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        ...process.env,
+        ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+        NEXT_TELEMETRY_DISABLED: "1",
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        ...NO_SETTINGS,
+        ...settings,
+      },
+    },
+  );
+  let output = "";
+  child.stdout.on("data", (data) => {
+    output += data;
+  });
+  child.stderr.on("data", (data) => {
+    output += data;
+  });
+  return { child, output: () => output };
+}
+
+/** Waits until `server` (from startNext) answers on `base`; throws with its output if not. */
+export async function waitForServer(base, server, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await fetch(`${base}/api/tasks/warm-up-probe`).catch(() => null);
+    if (response?.status === 404) return;
+    if (server.child.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`the server did not start:\n${server.output().slice(-2000)}`);
+    }
+    await sleep(300);
+  }
+}
+
+/** Ends a process group started by startNext: SIGTERM, then SIGKILL after 5 s. */
+export async function stopGroup(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {}
+  }, 5000);
+  await exited;
+  clearTimeout(timer);
 }

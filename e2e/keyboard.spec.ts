@@ -108,9 +108,9 @@ async function tabToLocator(page: Page, target: import("@playwright/test").Locat
     if (has) return;
     await page.keyboard.press("Tab");
     const now = await focused(page);
-    // Known gap: once a slot takes a file its input is re-rendered and the focus falls back
-    // to the page (the next Tab continues from the slot); that one stop is not a control.
-    if (now.tag === "body") continue;
+    // Every stop is a control: the focus never falls back to the page (not after a slot
+    // takes a file, either).
+    expect(now.tag, `Tab stop ${i + 1} on the page itself`).not.toBe("body");
     expect(now.visible, `focus visible on ${now.tag} "${now.name}"`).toBe(true);
   }
   throw new Error("Tab never reached the control");

@@ -2,6 +2,7 @@ import "server-only";
 import { execFile } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -17,14 +18,18 @@ export function posterKeyFor(taskId: string): string {
 /**
  * ffmpeg from @ffmpeg-installer: a static binary shipped inside an npm package, so posters
  * work on a fresh machine and on Vercel without a system ffmpeg.
+ *
+ * Required from the project root at run time rather than imported: the bundler traces an
+ * import (even a dynamic one) into every function whose code can reach this file, and
+ * through the instrumentation hook, whose trace Vercel adds to every function, that put the
+ * 65 MB binary into all of them. next.config.mjs traces it into the routes that run it.
  */
-async function ffmpegPath(): Promise<string> {
-  const installer = (await import("@ffmpeg-installer/ffmpeg")) as unknown as {
-    path: string;
-    default?: { path: string };
-  };
-  return installer.default?.path ?? installer.path;
+function ffmpegPath(): string {
+  const require = createRequire(path.join(process.cwd(), "package.json"));
+  const installer = require(FFMPEG_INSTALLER) as { path: string };
+  return installer.path;
 }
+const FFMPEG_INSTALLER = "@ffmpeg-installer/ffmpeg";
 
 /**
  * Writes a JPEG still of a kept video (a frame half a second in, 480 px wide) for the history.
@@ -43,7 +48,7 @@ export async function makePoster(
     const output = path.join(dir, "poster.jpg");
     await pipeline(video.body, createWriteStream(input));
     const args = ["-v", "error", "-ss", "0.5", "-i", input, "-frames:v", "1"];
-    await run(await ffmpegPath(), [...args, "-vf", "scale=480:-2", "-q:v", "4", "-y", output], {
+    await run(ffmpegPath(), [...args, "-vf", "scale=480:-2", "-q:v", "4", "-y", output], {
       timeout: 30_000,
     });
     const key = posterKeyFor(taskId);
