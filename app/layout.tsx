@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import type { ReactNode } from "react";
+import { type ReactNode, Suspense } from "react";
 import { SiteHeader } from "@/components/site-header";
 import { displayName } from "@/lib/auth/members";
 import { getCurrentUser } from "@/lib/auth/session";
@@ -40,19 +40,39 @@ export function generateMetadata(): Metadata {
 }
 
 // Settings and the session are read per request (never at build time): one build serves the
-// demo and a signed-in team.
+// demo and a signed-in team. (Every page is also rendered per request for the CSP nonce that
+// proxy.ts stamps on Next's scripts.)
 export const dynamic = "force-dynamic";
 
-export default async function RootLayout({ children }: { children: ReactNode }) {
-  const member = signInEnabled() ? await getCurrentUser() : null;
+/** The header with the signed-in member, once the session is read. */
+async function HeaderWithMember({ demo }: { demo: boolean }) {
+  const member = await getCurrentUser();
+  return (
+    <SiteHeader
+      demo={demo}
+      member={member ? { name: displayName(member), email: member.email } : null}
+      signOut={signOutAction}
+    />
+  );
+}
+
+/**
+ * Awaits nothing: the first bytes of every page go out without waiting for the session. With
+ * sign-in on, the header first shows without the member and the member streams in (the page
+ * itself still checks the session before it renders anything, see requirePageUser).
+ */
+export default function RootLayout({ children }: { children: ReactNode }) {
+  const demo = isDemoGateway();
   return (
     <html lang="en">
       <body>
-        <SiteHeader
-          demo={isDemoGateway()}
-          member={member ? { name: displayName(member), email: member.email } : null}
-          signOut={signOutAction}
-        />
+        {signInEnabled() ? (
+          <Suspense fallback={<SiteHeader demo={demo} member={null} />}>
+            <HeaderWithMember demo={demo} />
+          </Suspense>
+        ) : (
+          <SiteHeader demo={demo} member={null} />
+        )}
         <Providers>{children}</Providers>
       </body>
     </html>

@@ -1,4 +1,3 @@
-import { Suspense } from "react";
 import { Studio, type StudioInitial } from "@/components/studio/studio";
 import { requirePageUser } from "@/lib/auth/session";
 import { env, gatewayConfig, priceRates } from "@/lib/env";
@@ -133,26 +132,27 @@ export default async function StudioPage({
           That video has no recorded seed, so the seed below is Random.
         </p>
       ) : null}
-      <Suspense>
-        <Studio
-          key={
-            remixSetId
-              ? `set:${remixSetId}`
-              : remixId
-                ? `${remixId}${keepSeed ? ":seed" : ""}`
-                : "new"
-          }
-          pollMs={Math.min(env().POLL_INTERVAL_MS, 5000)}
-          initial={initial}
-          submit={submitVideo}
-          cancelVideo={cancelVideo}
-          rates={priceRates()}
-          uploadMode={isDirectStorage(getStorage()) ? "direct" : "stream"}
-          setupWarning={warning}
-          promptRequired={needsPrompt}
-          takeSet={takeSet}
-        />
-      </Suspense>
+      {/* Not in a Suspense boundary: React would send a boundary this large apart from the
+          page and show it only on a later frame, behind the scripts, so the form (the page's
+          largest content) would paint late. Nothing in it suspends: its data is read above. */}
+      <Studio
+        key={
+          remixSetId
+            ? `set:${remixSetId}`
+            : remixId
+              ? `${remixId}${keepSeed ? ":seed" : ""}`
+              : "new"
+        }
+        pollMs={Math.min(env().POLL_INTERVAL_MS, 5000)}
+        initial={initial}
+        submit={submitVideo}
+        cancelVideo={cancelVideo}
+        rates={priceRates()}
+        uploadMode={isDirectStorage(getStorage()) ? "direct" : "stream"}
+        setupWarning={warning}
+        promptRequired={needsPrompt}
+        takeSet={takeSet}
+      />
     </main>
   );
 }

@@ -1,6 +1,8 @@
 // Runs every bench/*.bench.mjs in turn (alphabetically), each in its own Node process.
 // Benches print their figures and PASS/MISS lines; a MISS does not fail the run, a bench that
-// crashes does. Most benches need the production build: run `npm run build` first.
+// crashes does. Most benches need the production build: run `npm run build` first. The page
+// bench (page.bench.mjs) builds itself, so run it under the e2e lock:
+// `flock /tmp/wan-e2e.lock npm run bench -- page`.
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import path from "node:path";

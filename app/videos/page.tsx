@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { preload } from "react-dom";
 import { HistoryFilters } from "@/components/history/history-filters";
 import { type HistoryEntry, HistoryItem } from "@/components/history/history-item";
 import { requirePageUser } from "@/lib/auth/session";
@@ -9,6 +10,9 @@ import { isAllowedCombination, type MediaKind } from "@/lib/video-request";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "History · wan-studio" };
+
+/** Posters in the grid's first row at its widest (three columns). */
+const POSTERS_FIRST = 3;
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
@@ -64,6 +68,11 @@ export default async function HistoryPage({ searchParams }: { searchParams: Sear
         ? { setId: row.takeSetId, index: row.takeIndex, of: row.setTakes, picked: row.picked }
         : null,
   }));
+  // The first row's posters are the page's largest content: fetched from the head of the
+  // document, before the grid is laid out (the images themselves load lazily).
+  for (const entry of entries.filter((item) => item.hasPoster).slice(0, POSTERS_FIRST)) {
+    preload(`/api/tasks/${entry.id}/poster`, { as: "image", fetchPriority: "high" });
+  }
   const pageLink = (next: string | undefined) => {
     const query = new URLSearchParams();
     if (state) query.set("state", state);
