@@ -1,4 +1,12 @@
-import { z } from "zod";
+import { z } from "zod/mini";
+import en from "zod/v4/locales/en.js";
+
+// zod/mini, not all of zod: the form runs this rulebook in the browser on every change, and
+// the mini build is a fraction of the size with the same parser (the server runs the very
+// same schema). Mini leaves the messages zod writes itself (an unknown media type, a missing
+// field) to a locale: load zod's English one, so they read as they always did, in the browser
+// and on the server whatever else the server has imported.
+z.config(en());
 
 /**
  * The rulebook: what wan2.7-i2v accepts, defined once. The studio form, the `submitVideo`
@@ -152,7 +160,7 @@ export function combinationProblem(kinds: readonly MediaKind[]): string | null {
 
 export const mediaRefSchema = z.object({
   type: z.enum(mediaKinds),
-  mediaId: z.string().trim().min(1, "Missing media id.").max(64),
+  mediaId: z.string().check(z.trim(), z.minLength(1, "Missing media id."), z.maxLength(64)),
 });
 export type MediaRef = z.infer<typeof mediaRefSchema>;
 
@@ -161,67 +169,75 @@ const SEED_MESSAGE = `The seed is a whole number from 0 to ${SEED_MAX}.`;
 /** One seed: a whole number from 0 to SEED_MAX (a string, a fraction or NaN is refused). */
 export const seedSchema = z
   .number({ error: SEED_MESSAGE })
-  .int(SEED_MESSAGE)
-  .min(0, SEED_MESSAGE)
-  .max(SEED_MAX, SEED_MESSAGE);
+  .check(z.int(SEED_MESSAGE), z.gte(0, SEED_MESSAGE), z.lte(SEED_MAX, SEED_MESSAGE));
+
+/** Trimmed text of at most `max` characters; blank becomes undefined (left out). */
+function optionalText(max: number, message: string) {
+  return z.optional(
+    z.pipe(
+      z.string().check(z.trim(), z.maxLength(max, message)),
+      z.transform((text: string) => text || undefined),
+    ),
+  );
+}
+
+const TAKES_MESSAGE = `Choose ${TAKES_MIN} to ${TAKES_MAX} takes.`;
 
 export const videoRequestSchema = z
   .object({
-    media: z.array(mediaRefSchema).max(mediaKinds.length * 2),
+    media: z.array(mediaRefSchema).check(z.maxLength(mediaKinds.length * 2)),
     seconds: z
       .number({ error: "Choose a duration." })
-      .int("The duration is a whole number of seconds.")
-      .min(SECONDS_MIN, `The duration is at least ${SECONDS_MIN} seconds.`)
-      .max(SECONDS_MAX, `The duration is at most ${SECONDS_MAX} seconds.`),
+      .check(
+        z.int("The duration is a whole number of seconds."),
+        z.gte(SECONDS_MIN, `The duration is at least ${SECONDS_MIN} seconds.`),
+        z.lte(SECONDS_MAX, `The duration is at most ${SECONDS_MAX} seconds.`),
+      ),
     size: z.enum(sizes, { error: "Choose 720P or 1080P." }),
-    prompt: z
-      .string()
-      .trim()
-      .max(PROMPT_MAX, `Keep the prompt within ${PROMPT_MAX} characters.`)
-      .transform((prompt) => prompt || undefined)
-      .optional(),
-    negativePrompt: z
-      .string()
-      .trim()
-      .max(
-        NEGATIVE_PROMPT_MAX,
-        `Keep the negative prompt within ${NEGATIVE_PROMPT_MAX} characters.`,
-      )
-      .transform((text) => text || undefined)
-      .optional(),
+    prompt: optionalText(PROMPT_MAX, `Keep the prompt within ${PROMPT_MAX} characters.`),
+    negativePrompt: optionalText(
+      NEGATIVE_PROMPT_MAX,
+      `Keep the negative prompt within ${NEGATIVE_PROMPT_MAX} characters.`,
+    ),
     /** Absent: "Random" (the server picks one per take, stores and sends it). */
-    seed: seedSchema.optional(),
+    seed: z.optional(seedSchema),
     /** Absent: the model's default (on). */
-    promptExtend: z.boolean({ error: "Prompt extension is on or off." }).optional(),
+    promptExtend: z.optional(z.boolean({ error: "Prompt extension is on or off." })),
     /** Absent: the model's default (off). */
-    watermark: z.boolean({ error: "The watermark is on or off." }).optional(),
-    takes: z
-      .number({ error: `Choose ${TAKES_MIN} to ${TAKES_MAX} takes.` })
-      .int(`Choose ${TAKES_MIN} to ${TAKES_MAX} takes.`)
-      .min(TAKES_MIN, `Choose ${TAKES_MIN} to ${TAKES_MAX} takes.`)
-      .max(TAKES_MAX, `Choose ${TAKES_MIN} to ${TAKES_MAX} takes.`)
-      .default(TAKES_DEFAULT),
+    watermark: z.optional(z.boolean({ error: "The watermark is on or off." })),
+    takes: z._default(
+      z
+        .number({ error: TAKES_MESSAGE })
+        .check(
+          z.int(TAKES_MESSAGE),
+          z.gte(TAKES_MIN, TAKES_MESSAGE),
+          z.lte(TAKES_MAX, TAKES_MESSAGE),
+        ),
+      TAKES_DEFAULT,
+    ),
   })
-  .superRefine((request, ctx) => {
-    const kinds = request.media.map((ref) => ref.type);
-    const seen = new Set<MediaKind>();
-    for (const kind of kinds) {
-      if (seen.has(kind)) {
-        ctx.addIssue({
-          code: "custom",
-          path: [kind],
-          message: `${mediaKindLabels[kind]} is given more than once.`,
-        });
+  .check(
+    z.superRefine((request, ctx) => {
+      const kinds = request.media.map((ref) => ref.type);
+      const seen = new Set<MediaKind>();
+      for (const kind of kinds) {
+        if (seen.has(kind)) {
+          ctx.addIssue({
+            code: "custom",
+            path: [kind],
+            message: `${mediaKindLabels[kind]} is given more than once.`,
+          });
+        }
+        seen.add(kind);
       }
-      seen.add(kind);
-    }
-    if (seen.size !== kinds.length) return;
-    const problem = combinationProblem(kinds);
-    if (!problem) return;
-    // Put the message beside the slot that breaks the rule, so the form shows it there.
-    const blocked = kinds.find((kind) => slotBlockReason(kind, kinds) !== null);
-    ctx.addIssue({ code: "custom", path: [blocked ?? "media"], message: problem });
-  });
+      if (seen.size !== kinds.length) return;
+      const problem = combinationProblem(kinds);
+      if (!problem) return;
+      // Put the message beside the slot that breaks the rule, so the form shows it there.
+      const blocked = kinds.find((kind) => slotBlockReason(kind, kinds) !== null);
+      ctx.addIssue({ code: "custom", path: [blocked ?? "media"], message: problem });
+    }),
+  );
 
 /** Said when the gateway needs a prompt (GATEWAY_REQUIRES_PROMPT, or learned from a refusal). */
 export const PROMPT_REQUIRED_MESSAGE = "This video service needs a prompt: describe the motion.";
@@ -251,7 +267,7 @@ export type VideoRequestField =
   | "takes";
 export type FieldErrors = Partial<Record<VideoRequestField, string[]>>;
 
-export function fieldErrorsOf(error: z.ZodError): FieldErrors {
+export function fieldErrorsOf(error: z.core.$ZodError): FieldErrors {
   return z.flattenError(error).fieldErrors as FieldErrors;
 }
 
