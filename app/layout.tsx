@@ -7,7 +7,6 @@ import { signInEnabled } from "@/lib/auth/settings";
 import { isDemoGateway, publicBaseUrl } from "@/lib/env";
 import "./globals.css";
 import { signOutAction } from "./actions";
-import { Providers } from "./providers";
 
 const description =
   "Make videos from a first frame, a last frame, an opening clip or a voice track.";
@@ -53,7 +52,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           member={member ? { name: displayName(member), email: member.email } : null}
           signOut={signOutAction}
         />
-        <Providers>{children}</Providers>
+        {children}
       </body>
     </html>
   );

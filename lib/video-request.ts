@@ -1,9 +1,9 @@
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 import en from "zod/v4/locales/en.js";
 
 // zod/mini, not all of zod: the form runs this rulebook in the browser on every change, and
 // the mini build is a fraction of the size with the same parser (the server runs the very
-// same schema). Mini leaves the messages zod writes itself (an unknown media type, a missing
+// same schema). A namespace import (not `{ z }`) lets the bundler keep only what is used. Mini leaves the messages zod writes itself (an unknown media type, a missing
 // field) to a locale: load zod's English one, so they read as they always did, in the browser
 // and on the server whatever else the server has imported.
 z.config(en());

@@ -1,5 +1,6 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useRef, useState, useTransition } from "react";
 import type { AdvancedState } from "@/lib/model-options";
@@ -30,12 +31,29 @@ import { MediaSlot } from "./media-slot";
 import { PromptField } from "./prompt-field";
 import { ResolutionField } from "./resolution-field";
 import { forgetSubmission, submissionKey } from "./submission-key";
-import { TakePanels } from "./take-panels";
 import { TakesField } from "./takes-field";
-import { TaskPanel } from "./task-panel";
 import type { UploadMode } from "./upload";
 import { useAdvancedSettings } from "./use-advanced-settings";
 import { type StoredMedia, useMediaSlots } from "./use-media-slots";
+
+/**
+ * What the task panels show while their code loads: the panel's own first words. They (and
+ * react-query, which they poll with) load only once there is a task to show, so the empty
+ * studio does not ship them.
+ */
+function LoadingTask() {
+  return (
+    <p role="status" className="text-ink-soft text-sm">
+      Loading the task…
+    </p>
+  );
+}
+const TaskPanel = dynamic(() => import("./task-panel").then((module) => module.TaskPanel), {
+  loading: LoadingTask,
+});
+const TakePanels = dynamic(() => import("./take-panels").then((module) => module.TakePanels), {
+  loading: LoadingTask,
+});
 
 const hints = {
   first_frame: "The opening image. Alone, or with a last frame and/or a voice track.",
