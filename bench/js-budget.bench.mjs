@@ -212,8 +212,11 @@ function chunkBreakdown(chunkUrl) {
   if (!existsSync(file)) return null;
   const code = readFileSync(file, "utf8");
   const result = { raw: code.length, gzip: gzipSync(code).length, groups: null };
-  if (!existsSync(`${file}.map`)) return result;
-  const map = JSON.parse(readFileSync(`${file}.map`, "utf8"));
+  // Turbopack names a chunk's map by its own hash: follow the chunk's sourceMappingURL.
+  const mapName = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(code)?.[1];
+  const mapFile = mapName ? path.join(path.dirname(file), mapName) : `${file}.map`;
+  if (!existsSync(mapFile)) return result;
+  const map = JSON.parse(readFileSync(mapFile, "utf8"));
   const into = new Map();
   if (map.sections) {
     const lines = code.split("\n");

@@ -1,4 +1,4 @@
-import { type MediaKind, mediaLimits } from "@/lib/video-request";
+import { type MediaKind, mediaLimits } from "@/lib/request-rules";
 
 const extensions: Record<string, string[]> = {
   "image/jpeg": [".jpg", ".jpeg"],

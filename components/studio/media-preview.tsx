@@ -1,5 +1,5 @@
 import dynamic from "next/dynamic";
-import { formatBytes, type MediaKind, mediaLimits } from "@/lib/video-request";
+import { formatBytes, type MediaKind, mediaLimits } from "@/lib/request-rules";
 import type { LocalProbe } from "./inspect-file";
 import type { SlotState } from "./use-media-slots";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useId, useMemo } from "react";
-import { formatBytes, type MediaKind, mediaKindLabels, mediaLimits } from "@/lib/video-request";
+import { formatBytes, type MediaKind, mediaKindLabels, mediaLimits } from "@/lib/request-rules";
 import { acceptFor } from "./accept";
 import { MediaPreview } from "./media-preview";
 import { UploadProgress } from "./upload-progress";

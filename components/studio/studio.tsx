@@ -4,12 +4,12 @@ import dynamic from "next/dynamic";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useRef, useState, useTransition } from "react";
 import type { AdvancedState } from "@/lib/model-options";
+import { checkVideoRequest } from "@/lib/request-check";
 import {
   clipDurationProblem,
   durationNote,
   estimateCost,
   type FieldErrors,
-  fieldErrorsOf,
   formatUsd,
   type MediaKind,
   mediaKinds,
@@ -21,8 +21,7 @@ import {
   slotBlockReason,
   TAKES_DEFAULT,
   type VideoSize,
-  videoRequestSchema,
-} from "@/lib/video-request";
+} from "@/lib/request-rules";
 import { AdvancedFields } from "./advanced-fields";
 import type { CancelVideo } from "./cancel-task-button";
 import { DurationField } from "./duration-field";
@@ -128,9 +127,10 @@ export function Studio({
 
   const seconds = secondsText.trim() === "" ? Number.NaN : Number(secondsText);
   const input = { media, seconds, size, prompt, ...advanced.request, takes };
-  // Cheap enough to run on every render: the same rulebook the server action runs.
-  const parsed = videoRequestSchema.safeParse(input);
-  const fieldErrors: FieldErrors = parsed.success ? {} : fieldErrorsOf(parsed.error);
+  // Cheap enough to run on every render: the rulebook's checks, held by a test to the very
+  // verdicts and sentences of the schema the server action parses with (no zod shipped).
+  const parsed = checkVideoRequest(input);
+  const fieldErrors: FieldErrors = parsed.success ? {} : parsed.fieldErrors;
   const readyProbe = (kind: "first_clip" | "driving_audio") => {
     const slot = slots[kind];
     return slot.status === "ready" ? slot.media.probe.durationSeconds : undefined;
@@ -147,7 +147,7 @@ export function Studio({
     ? "Waiting for the uploads to finish."
     : parsed.success
       ? (clipProblem ?? promptMissing)
-      : (advanced.explain(parsed.error.issues[0]) ?? "Check the form.");
+      : (advanced.explain(parsed.issues[0]) ?? "Check the form.");
 
   function send(fresh: boolean) {
     if (!parsed.success || blockedReason || sending.current) return;
