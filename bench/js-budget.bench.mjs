@@ -275,7 +275,7 @@ try {
     ["/videos/[id]", `/videos/${single.task}`],
     ["/takes/[id]", `/takes/${set.set}`],
     ["/?task=… (result shown)", `/?task=${single.task}`],
-    ["/sign-in", "/sign-in"],
+    // No /sign-in: in demo mode (no sign-in settings) it sends the visitor on to the studio.
   ];
   const results = [];
   for (const [name, url] of pages) {
