@@ -11,6 +11,9 @@ const nextConfig = {
     "/api/cron/sweep/route": ffmpeg,
   },
   poweredByHeader: false,
+  // Only for `npm run bench -- js` breakdowns (BENCH_SOURCE_MAPS=1 npm run build): maps each
+  // browser chunk's bytes back to its modules. Never on in a normal build.
+  productionBrowserSourceMaps: process.env.BENCH_SOURCE_MAPS === "1",
   // Headers for every answer; the per-request CSP of pages is set in proxy.ts.
   async headers() {
     return [

@@ -7,7 +7,6 @@ import { signInEnabled } from "@/lib/auth/settings";
 import { isDemoGateway, publicBaseUrl } from "@/lib/env";
 import "./globals.css";
 import { signOutAction } from "./actions";
-import { Providers } from "./providers";
 
 const description =
   "Make videos from a first frame, a last frame, an opening clip or a voice track.";
@@ -73,7 +72,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         ) : (
           <SiteHeader demo={demo} member={null} />
         )}
-        <Providers>{children}</Providers>
+        {children}
       </body>
     </html>
   );

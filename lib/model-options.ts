@@ -1,10 +1,10 @@
+import { isSeed } from "@/lib/request-check";
 import {
   NEGATIVE_PROMPT_MAX,
   PROMPT_EXTEND_DEFAULT,
   SEED_MAX,
-  seedSchema,
   WATERMARK_DEFAULT,
-} from "@/lib/video-request";
+} from "@/lib/request-rules";
 
 /**
  * The model's options as the studio form holds them (its "Advanced" section), and how they
@@ -114,6 +114,7 @@ export const SEED_FILTER_IGNORED = `The seed filter was ignored: a seed is a who
 /** A history seed filter: the seed, undefined when blank, or "invalid". */
 export function seedFilter(text: string | undefined): number | undefined | "invalid" {
   if (text === undefined || text.trim() === "") return undefined;
-  const parsed = seedSchema.safeParse(seedFromText(text));
-  return parsed.success ? parsed.data : "invalid";
+  // The seed schema's rule without zod (the task page's facts import this module).
+  const seed = seedFromText(text);
+  return isSeed(seed) ? seed : "invalid";
 }

@@ -1,4 +1,4 @@
-import type { MediaKind, VideoSize } from "@/lib/video-request";
+import type { MediaKind, VideoSize } from "@/lib/request-rules";
 
 /**
  * A task as the browser sees it: our shape, never the gateway's (no gateway URLs, no key).

@@ -174,6 +174,28 @@ describe("media ids", () => {
   });
 });
 
+describe("zod's own messages", () => {
+  // The rulebook is built with zod/mini (small in the browser), which leaves the messages zod
+  // writes itself to a locale: they must read as zod's English ones, as the server sends them.
+  it("stay in zod's English wording", () => {
+    const missing = videoRequestSchema.safeParse({ seconds: 5, size: "720P" });
+    expect(missing.success).toBe(false);
+    if (!missing.success) {
+      expect(fieldErrorsOf(missing.error).media).toEqual([
+        "Invalid input: expected array, received undefined",
+      ]);
+    }
+    const unknown = videoRequestSchema.safeParse({
+      ...request([]),
+      media: [{ type: "poster", mediaId: "x" }],
+    });
+    expect(unknown.success).toBe(false);
+    if (!unknown.success) {
+      expect(unknown.error.issues[0]?.message).toMatch(/^Invalid option: expected one of /);
+    }
+  });
+});
+
 describe("durations with a clip or audio", () => {
   it("needs a total at least as long as the first clip", () => {
     expect(clipDurationProblem(3, 4.2)).toMatch(/at least 5 seconds/);

@@ -1,4 +1,4 @@
-import { allowedCombinations, combinationKey, combinationLabel } from "@/lib/video-request";
+import { allowedCombinations, combinationKey, combinationLabel } from "@/lib/request-rules";
 
 interface HistoryFiltersProps {
   state?: string;

@@ -1,7 +1,7 @@
 import Link from "next/link";
+import { combinationLabel } from "@/lib/request-rules";
 import { takeLabel } from "@/lib/takes/view";
 import type { TaskState } from "@/lib/task-view";
-import { combinationLabel } from "@/lib/video-request";
 import { PickedBadge } from "../takes/picked-badge";
 import { StateBadge } from "./state-badge";
 

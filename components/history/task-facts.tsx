@@ -1,8 +1,8 @@
 "use client";
 
 import { optionFacts } from "@/lib/model-options";
+import { formatUsd } from "@/lib/request-rules";
 import { formatElapsed, isTerminal } from "@/lib/task-view";
-import { formatUsd } from "@/lib/video-request";
 import { useNow, useVideoTask } from "../studio/use-video-task";
 
 const timeFormat = new Intl.DateTimeFormat("en-GB", {

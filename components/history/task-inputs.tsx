@@ -1,4 +1,4 @@
-import { formatBytes, type MediaKind, mediaKindLabels, mediaLimits } from "@/lib/video-request";
+import { formatBytes, type MediaKind, mediaKindLabels, mediaLimits } from "@/lib/request-rules";
 
 export interface TaskInput {
   kind: MediaKind;

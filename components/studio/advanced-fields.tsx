@@ -1,5 +1,5 @@
 import { useEffect, useId } from "react";
-import type { FieldErrors } from "@/lib/video-request";
+import type { FieldErrors } from "@/lib/request-rules";
 import { NegativePromptField } from "./negative-prompt-field";
 import { SeedField } from "./seed-field";
 import type { AdvancedSettings } from "./use-advanced-settings";

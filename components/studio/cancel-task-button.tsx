@@ -1,7 +1,7 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
 import { useId, useState, useTransition } from "react";
+import { getQueryClient } from "../query-client";
 
 export type CancelResult = { ok: true } | { ok: false; error: { code: string; message: string } };
 
@@ -13,7 +13,6 @@ export type CancelVideo = (taskId: string) => Promise<CancelResult>;
  * sent a moment ago, the answer says why it cannot be cancelled any more.
  */
 export function CancelTaskButton({ taskId, cancel }: { taskId: string; cancel: CancelVideo }) {
-  const queryClient = useQueryClient();
   const [message, setMessage] = useState("");
   const [pending, startTransition] = useTransition();
   const hintId = useId();
@@ -25,7 +24,7 @@ export function CancelTaskButton({ taskId, cancel }: { taskId: string; cancel: C
       if (!result?.ok) {
         setMessage(result ? result.error.message : "The video could not be cancelled. Try again.");
       }
-      await queryClient.invalidateQueries({ queryKey: ["task", taskId] });
+      await getQueryClient().invalidateQueries({ queryKey: ["task", taskId] });
     });
 
   return (

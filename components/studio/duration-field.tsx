@@ -1,5 +1,5 @@
 import { useId } from "react";
-import { SECONDS_MAX, SECONDS_MIN } from "@/lib/video-request";
+import { SECONDS_MAX, SECONDS_MIN } from "@/lib/request-rules";
 
 interface DurationFieldProps {
   value: string;

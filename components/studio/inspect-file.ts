@@ -8,7 +8,7 @@ import {
   sniffMagic,
   wavHeaderSeconds,
 } from "@/lib/media/magic";
-import { type MediaKind, mediaLimits } from "@/lib/video-request";
+import { type MediaKind, mediaLimits } from "@/lib/request-rules";
 
 /**
  * Checks a dropped file in the browser before it is uploaded, with the server's rules and the

@@ -1,7 +1,12 @@
-import { formatBytes, type MediaKind, mediaLimits } from "@/lib/video-request";
+import dynamic from "next/dynamic";
+import { formatBytes, type MediaKind, mediaLimits } from "@/lib/request-rules";
 import type { LocalProbe } from "./inspect-file";
 import type { SlotState } from "./use-media-slots";
-import { Waveform } from "./waveform";
+
+/** The waveform's own placeholder while its code loads (it decodes the audio, then draws). */
+const Waveform = dynamic(() => import("./waveform").then((module) => module.Waveform), {
+  loading: () => <div className="bg-paper-sunk h-10 w-full rounded-md" aria-hidden="true" />,
+});
 
 type Filled = Extract<SlotState, { status: "checking" | "uploading" | "ready" }>;
 

@@ -1,5 +1,5 @@
 import { useId } from "react";
-import { PROMPT_MAX, promptProblem } from "@/lib/video-request";
+import { PROMPT_MAX, promptProblem } from "@/lib/request-rules";
 
 export function PromptField({
   value,

@@ -1,5 +1,5 @@
 import { useId } from "react";
-import { sizes, type VideoSize } from "@/lib/video-request";
+import { sizes, type VideoSize } from "@/lib/request-rules";
 
 const details: Record<VideoSize, string> = { "720P": "HD, faster", "1080P": "Full HD" };
 

@@ -1,14 +1,15 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useRef, useState, useTransition } from "react";
 import type { AdvancedState } from "@/lib/model-options";
+import { checkVideoRequest } from "@/lib/request-check";
 import {
   clipDurationProblem,
   durationNote,
   estimateCost,
   type FieldErrors,
-  fieldErrorsOf,
   formatUsd,
   type MediaKind,
   mediaKinds,
@@ -20,8 +21,7 @@ import {
   slotBlockReason,
   TAKES_DEFAULT,
   type VideoSize,
-  videoRequestSchema,
-} from "@/lib/video-request";
+} from "@/lib/request-rules";
 import { AdvancedFields } from "./advanced-fields";
 import type { CancelVideo } from "./cancel-task-button";
 import { DurationField } from "./duration-field";
@@ -30,12 +30,29 @@ import { MediaSlot } from "./media-slot";
 import { PromptField } from "./prompt-field";
 import { ResolutionField } from "./resolution-field";
 import { forgetSubmission, submissionKey } from "./submission-key";
-import { TakePanels } from "./take-panels";
 import { TakesField } from "./takes-field";
-import { TaskPanel } from "./task-panel";
 import type { UploadMode } from "./upload";
 import { useAdvancedSettings } from "./use-advanced-settings";
 import { type StoredMedia, useMediaSlots } from "./use-media-slots";
+
+/**
+ * What the task panels show while their code loads: the panel's own first words. They (and
+ * react-query, which they poll with) load only once there is a task to show, so the empty
+ * studio does not ship them.
+ */
+function LoadingTask() {
+  return (
+    <p role="status" className="text-ink-soft text-sm">
+      Loading the task…
+    </p>
+  );
+}
+const TaskPanel = dynamic(() => import("./task-panel").then((module) => module.TaskPanel), {
+  loading: LoadingTask,
+});
+const TakePanels = dynamic(() => import("./take-panels").then((module) => module.TakePanels), {
+  loading: LoadingTask,
+});
 
 const hints = {
   first_frame: "The opening image. Alone, or with a last frame and/or a voice track.",
@@ -110,9 +127,10 @@ export function Studio({
 
   const seconds = secondsText.trim() === "" ? Number.NaN : Number(secondsText);
   const input = { media, seconds, size, prompt, ...advanced.request, takes };
-  // Cheap enough to run on every render: the same rulebook the server action runs.
-  const parsed = videoRequestSchema.safeParse(input);
-  const fieldErrors: FieldErrors = parsed.success ? {} : fieldErrorsOf(parsed.error);
+  // Cheap enough to run on every render: the rulebook's checks, held by a test to the very
+  // verdicts and sentences of the schema the server action parses with (no zod shipped).
+  const parsed = checkVideoRequest(input);
+  const fieldErrors: FieldErrors = parsed.success ? {} : parsed.fieldErrors;
   const readyProbe = (kind: "first_clip" | "driving_audio") => {
     const slot = slots[kind];
     return slot.status === "ready" ? slot.media.probe.durationSeconds : undefined;
@@ -129,7 +147,7 @@ export function Studio({
     ? "Waiting for the uploads to finish."
     : parsed.success
       ? (clipProblem ?? promptMissing)
-      : (advanced.explain(parsed.error.issues[0]) ?? "Check the form.");
+      : (advanced.explain(parsed.issues[0]) ?? "Check the form.");
 
   function send(fresh: boolean) {
     if (!parsed.success || blockedReason || sending.current) return;

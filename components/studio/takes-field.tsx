@@ -1,5 +1,5 @@
 import { useId } from "react";
-import { TAKES_MAX, TAKES_MIN } from "@/lib/video-request";
+import { TAKES_MAX, TAKES_MIN } from "@/lib/request-rules";
 
 const choices = Array.from({ length: TAKES_MAX - TAKES_MIN + 1 }, (_, index) => TAKES_MIN + index);
 

@@ -1,4 +1,4 @@
-import { formatBytes } from "@/lib/video-request";
+import { formatBytes } from "@/lib/request-rules";
 
 export function UploadProgress({
   label,

@@ -1,4 +1,4 @@
-import type { MediaKind } from "@/lib/video-request";
+import type { MediaKind } from "@/lib/request-rules";
 
 /** What the upload routes answer for a stored file (see app/api/uploads). */
 export interface UploadedMedia {

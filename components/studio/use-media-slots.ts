@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { aspectMismatchNote } from "@/lib/media/limits";
-import { type MediaKind, type MediaRef, mediaKinds } from "@/lib/video-request";
+import { type MediaKind, type MediaRef, mediaKinds } from "@/lib/request-rules";
 import { inspectFile, type LocalProbe } from "./inspect-file";
 import { UploadError, type UploadedMedia, type UploadMode, uploadFile } from "./upload";
 

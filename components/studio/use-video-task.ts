@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { isTerminal, type TaskView } from "@/lib/task-view";
 import { ApiError, fetchJson } from "../fetch-json";
+import { getQueryClient } from "../query-client";
 
 const MAX_BACKOFF_MS = 30_000;
 
@@ -12,21 +13,24 @@ const MAX_BACKOFF_MS = 30_000;
  * backing off while requests fail. The server coalesces, so many tabs cost one gateway call.
  */
 export function useVideoTask(taskId: string | null, pollMs: number) {
-  return useQuery({
-    queryKey: ["task", taskId],
-    queryFn: () => fetchJson<TaskView>(`/api/tasks/${encodeURIComponent(taskId ?? "")}`),
-    enabled: taskId !== null,
-    retry: (failures, error) =>
-      !(error instanceof ApiError && error.status === 404) && failures < 3,
-    refetchInterval: (query) => {
-      const task = query.state.data;
-      if (task && isTerminal(task.status)) return false;
-      if (query.state.error instanceof ApiError && query.state.error.status === 404) return false;
-      const failures = query.state.fetchFailureCount;
-      return failures > 0 ? Math.min(MAX_BACKOFF_MS, pollMs * 2 ** failures) : pollMs;
+  return useQuery(
+    {
+      queryKey: ["task", taskId],
+      queryFn: () => fetchJson<TaskView>(`/api/tasks/${encodeURIComponent(taskId ?? "")}`),
+      enabled: taskId !== null,
+      retry: (failures, error) =>
+        !(error instanceof ApiError && error.status === 404) && failures < 3,
+      refetchInterval: (query) => {
+        const task = query.state.data;
+        if (task && isTerminal(task.status)) return false;
+        if (query.state.error instanceof ApiError && query.state.error.status === 404) return false;
+        const failures = query.state.fetchFailureCount;
+        return failures > 0 ? Math.min(MAX_BACKOFF_MS, pollMs * 2 ** failures) : pollMs;
+      },
+      refetchIntervalInBackground: true,
     },
-    refetchIntervalInBackground: true,
-  });
+    getQueryClient(),
+  );
 }
 
 /** The current time, ticking every second while `running`. */

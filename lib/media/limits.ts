@@ -1,5 +1,5 @@
 import type { MediaProbe } from "@/lib/db/schema";
-import { type MediaKind, mediaKindLabels, mediaLimits } from "@/lib/video-request";
+import { type MediaKind, mediaKindLabels, mediaLimits } from "@/lib/request-rules";
 import type { MediaProblem } from "./errors";
 
 /**

@@ -1,6 +1,6 @@
 import { optionFacts } from "@/lib/model-options";
+import { combinationKey, combinationLabel } from "@/lib/request-rules";
 import { stateLabels, type TaskView } from "@/lib/task-view";
-import { combinationKey, combinationLabel } from "@/lib/video-request";
 
 /**
  * A take set as the browser sees it, and the pure rules about one: which settings differ
