@@ -18,6 +18,7 @@ import {
 } from "./faults";
 import { resultLinks } from "./links";
 import { checkMediaUrl, type MediaCheckOptions } from "./media-check";
+import type { DemoRenderer } from "./renders";
 import {
   contentError,
   gatewayError,
@@ -26,16 +27,9 @@ import {
   taskNotExist,
   unauthorized,
 } from "./replies";
-import type { DemoRenderer } from "./renders";
 import type { DemoStore } from "./store";
 import { brokenMidway, trickled } from "./streams";
-import {
-  type DemoState,
-  demoState,
-  lastChangeAt,
-  renderedState,
-  throttledState,
-} from "./timeline";
+import { type DemoState, demoState, lastChangeAt, renderedState, throttledState } from "./timeline";
 import type { DemoRequest } from "./validate";
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { type FfmpegRun, readMediaFacts, runFfmpeg } from "@/lib/media/ffmpeg";
 import type { VideoSize } from "@/lib/video-request";
@@ -75,7 +75,8 @@ const CAPTION_MAX = 90;
 export function captionText(prompt?: string): string {
   const clean = (prompt ?? "").replace(/\s+/g, " ").trim();
   if (!clean) return "demo";
-  const short = clean.length > CAPTION_MAX ? `${clean.slice(0, CAPTION_MAX - 1).trimEnd()}…` : clean;
+  const short =
+    clean.length > CAPTION_MAX ? `${clean.slice(0, CAPTION_MAX - 1).trimEnd()}…` : clean;
   return `demo · ${short}`;
 }
 
@@ -234,8 +235,8 @@ export function planRender(
 
 /**
  * Renders `inputs` (files already on disk and checked) to `output`. Its temporary files (the
- * caption, a clip's last frame) live in a folder next to `output` that is removed on every
- * path; a render that runs too long is killed.
+ * caption, a clip's last frame, the render until it is whole) live in a folder next to
+ * `output` that is removed on every path; a render that runs too long is killed.
  */
 export async function renderDemoVideo(
   inputs: RenderInputs,
@@ -261,13 +262,16 @@ export async function renderDemoVideo(
       facts.clipHasAudio = seen.hasAudio;
       facts.clipLastFrame = await extractLastFrame(inputs.firstClip, work, left(), threads);
     }
+    const made = path.join(work, "render.mp4");
     const plan = planRender(inputs, spec, facts, {
-      output,
+      output: made,
       captionFile,
       fontFile: options.fontFile,
       threads,
     });
     const run = await runFfmpeg(plan.args, { timeoutMs: left(), signal: options.signal });
+    // Only a whole render reaches `output`; a killed one dies with the folder.
+    await rename(made, output);
     return { ...run, width: plan.width, height: plan.height, frames: plan.frames };
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -291,7 +295,6 @@ export async function extractLastFrame(
     ...["-v", "error", "-threads", String(threads), ...seek, "-i", video],
     ...["-an", "-sn", "-update", "1", "-f", "image2", "-y", still],
   ];
-  const { stat } = await import("node:fs/promises");
   await runFfmpeg(args(["-sseof", "-1"]), { timeoutMs, rssSampleMs: 0 });
   const made = await stat(still).catch(() => undefined);
   if (made && made.size > 0) return still;

@@ -84,7 +84,8 @@ export function createDemoRenderer(options: DemoRendererOptions): DemoRenderer {
     swept ??= (async () => {
       await mkdir(dir, { recursive: true });
       for (const name of await readdir(dir)) {
-        if (name.startsWith(".job-")) await rm(path.join(dir, name), { recursive: true, force: true });
+        if (name.startsWith(".job-"))
+          await rm(path.join(dir, name), { recursive: true, force: true });
       }
     })().catch(() => undefined);
     return swept;
@@ -123,7 +124,8 @@ export function createDemoRenderer(options: DemoRendererOptions): DemoRenderer {
     const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
     body.on("data", (chunk: Buffer) => {
       total += chunk.length;
-      if (total > cap) body.destroy(new RenderFailure(`the ${kind.replace("_", " ")} is too large`));
+      if (total > cap)
+        body.destroy(new RenderFailure(`the ${kind.replace("_", " ")} is too large`));
     });
     await pipeline(body, createWriteStream(to));
   }
@@ -155,7 +157,11 @@ export function createDemoRenderer(options: DemoRendererOptions): DemoRenderer {
           seed: request.seed,
         },
         output,
-        { fontFile: options.fontFile, threads: options.threads, timeoutMs: options.renderTimeoutMs },
+        {
+          fontFile: options.fontFile,
+          threads: options.threads,
+          timeoutMs: options.renderTimeoutMs,
+        },
       );
       await rename(output, videoFile(id));
       finished.set(id, new Date());
@@ -194,8 +200,8 @@ export function createDemoRenderer(options: DemoRendererOptions): DemoRenderer {
 
   function release(): void {
     const next = queued.shift();
-    if (next) return next();
-    active--;
+    if (next) next();
+    else active--;
   }
 
   function status(id: string): RenderStatus {

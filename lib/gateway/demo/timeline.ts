@@ -1,6 +1,6 @@
 import type { DemoFault } from "./faults";
-import type { RenderStatus } from "./renders";
 import { faultErrors, throttledRefresh } from "./faults";
+import type { RenderStatus } from "./renders";
 
 /**
  * A demo task's status is a pure function of the time since it was created: one stage per
