@@ -5,7 +5,8 @@ import type { RenderStatus } from "./renders";
 /**
  * A demo task's status is a pure function of the time since it was created: one stage per
  * `stepMs`, queued (0) → in_progress 10 → 20 → 30 → completed (100), the coarse steps the
- * real gateway reports. Nothing runs in the background, so a restart loses nothing.
+ * real gateway reports; a restart loses nothing. With a renderer (renders.ts), a task whose
+ * stages have passed waits at its last stage until its video is rendered (`renderedState`).
  * Two faults bend the timeline: `stuck` stays at in_progress 30 for ever, and
  * `unknown-forever` answers `unknown` from the start.
  */
