@@ -122,6 +122,8 @@ export interface MediaFacts {
   height?: number;
   /** The container's duration, when it states one. */
   seconds?: number;
+  /** The first video stream's frame rate, when it states one. */
+  fps?: number;
   hasVideo: boolean;
   hasAudio: boolean;
 }
@@ -136,6 +138,9 @@ export async function readMediaFacts(file: string, timeoutMs = 15_000): Promise<
   const video = /Stream #[^\n]*?: Video: [^\n]*?(\d{2,5})x(\d{2,5})/.exec(stderr);
   const duration = /Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)/.exec(stderr);
   const rotation = /rotate\s*:\s*(-?\d+)/.exec(stderr);
+  const fps = video
+    ? /, (\d+(?:\.\d+)?) fps/.exec(video.input.slice(video.index).split("\n")[0])
+    : null;
   let width = video ? Number(video[1]) : undefined;
   let height = video ? Number(video[2]) : undefined;
   // ffmpeg turns a rotated phone video upright when it decodes it (autorotate).
@@ -146,6 +151,7 @@ export async function readMediaFacts(file: string, timeoutMs = 15_000): Promise<
     seconds: duration
       ? Number(duration[1]) * 3600 + Number(duration[2]) * 60 + Number(duration[3])
       : undefined,
+    fps: fps ? Number(fps[1]) : undefined,
     hasVideo: video !== null,
     hasAudio: /Stream #[^\n]*?: Audio: /.test(stderr),
   };
