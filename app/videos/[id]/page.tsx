@@ -2,10 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { DeleteVideoButton } from "@/components/history/delete-video-button";
+import { ResultPanel } from "@/components/history/result-panel";
 import { TaskFacts } from "@/components/history/task-facts";
 import type { TaskInput } from "@/components/history/task-inputs";
 import { TaskInputs } from "@/components/history/task-inputs";
-import { TaskPanel } from "@/components/studio/task-panel";
 import { PickedBadge } from "@/components/takes/picked-badge";
 import { requirePageUser } from "@/lib/auth/session";
 import { env, priceRates } from "@/lib/env";
@@ -14,7 +14,7 @@ import { takeSetSummaries } from "@/lib/takes";
 import { takeLabel } from "@/lib/takes/view";
 import { canDeleteTask, loadRemix, ownerLabel } from "@/lib/tasks";
 import { estimateCost } from "@/lib/video-request";
-import { cancelVideo, deleteVideo } from "../../actions";
+import { cancelVideo, deleteVideo, takeFrame } from "../../actions";
 
 export const dynamic = "force-dynamic";
 
@@ -103,10 +103,11 @@ export default async function VideoPage({ params }: { params: Params }) {
           aria-label="Result"
           className="border-ink/10 bg-paper-raised rounded-xl border p-5 shadow-sm"
         >
-          <TaskPanel
+          <ResultPanel
             taskId={task.id}
             pollMs={pollMs}
             cancelVideo={canDeleteTask(task, user) ? cancelVideo : undefined}
+            takeFrame={takeFrame}
           />
         </section>
         <div className="flex flex-col gap-6">
