@@ -105,6 +105,7 @@ test("Use last frame: the exact last frame opens as the First frame, and Generat
 
   await frames.getByRole("button", { name: "Use last frame" }).click();
   await expect(page).toHaveURL(/\/\?frame=[0-9a-f-]{36}$/, { timeout: 20_000 });
+  const mediaId = new URL(page.url()).searchParams.get("frame");
   const name = `${taskId}-last-frame.png`;
   await expectInSlot(studio, "First frame", name);
   await studio.expectEmpty("Last frame");
@@ -123,7 +124,6 @@ test("Use last frame: the exact last frame opens as the First frame, and Generat
   const nextId = await studio.generate();
   await studio.expectCompleted();
   const next = await (await page.request.get(`/api/tasks/${nextId}`)).json();
-  const mediaId = new URL(page.url()).searchParams.get("frame");
   expect(next.media).toEqual([expect.objectContaining({ type: "first_frame", mediaId })]);
 });
 
