@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import ffmpeg from "@ffmpeg-installer/ffmpeg";
 import type { Page } from "@playwright/test";
-import { expectNoAxeViolations } from "./axe";
+import { expectNoAxeViolations, expectNoHorizontalScroll } from "./axe";
 import { expect, test } from "./fixtures";
 import type { StudioPage } from "./pages/studio";
 
@@ -70,6 +70,15 @@ async function finishedVideo(studio: StudioPage, page: Page): Promise<string> {
   return taskId;
 }
 
+/** axe, and the same page at 200 % zoom of a 1280 px window (as accessibility.spec.ts). */
+async function check(page: Page, label: string) {
+  await expectNoAxeViolations(page, label);
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 640, height: 400 });
+  await expectNoHorizontalScroll(page, `${label} at 200 %`);
+  if (size) await page.setViewportSize(size);
+}
+
 /** The slot holds a stored file by that name (as after an upload). */
 async function expectInSlot(studio: StudioPage, label: "First frame" | "Last frame", name: string) {
   await expect(studio.removeButton(label)).toBeVisible();
@@ -101,7 +110,7 @@ test("Use last frame: the exact last frame opens as the First frame, and Generat
   const frames = page.getByRole("region", { name: "Frames for a new video" });
   await expect(frames.getByRole("button", { name: "Use last frame" })).toBeVisible();
   await expect(frames.getByRole("combobox", { name: "The frame shown now, as" })).toBeVisible();
-  await expectNoAxeViolations(page, "task page, frames for a new video");
+  await check(page, "task page, frames for a new video");
 
   await frames.getByRole("button", { name: "Use last frame" }).click();
   await expect(page).toHaveURL(/\/\?frame=[0-9a-f-]{36}$/, { timeout: 20_000 });
@@ -118,7 +127,7 @@ test("Use last frame: the exact last frame opens as the First frame, and Generat
   expect(decoded.length).toBe(72);
   expect(frame.equals(decoded[71])).toBe(true);
   expect(frame.equals(decoded[70])).toBe(false);
-  await expectNoAxeViolations(page, "studio, a taken frame in First frame");
+  await check(page, "studio, a taken frame in First frame");
 
   await studio.setPrompt(`The sea, going on ${token}`);
   const nextId = await studio.generate();
