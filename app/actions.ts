@@ -6,7 +6,13 @@ import { type CurrentUser, UnauthorizedError } from "@/lib/auth/user";
 import { MediaRejectedError } from "@/lib/media/errors";
 import { pickTake as pickTakeInSet, TakeError } from "@/lib/takes";
 import { cancelTask, deleteTask, submitTask, TaskError } from "@/lib/tasks";
-import { type FramePick, grabFrame } from "@/lib/tasks/frames";
+import {
+  CONTINUE_SECONDS_MAX,
+  CONTINUE_SECONDS_MIN,
+  continueClip,
+  type FramePick,
+  grabFrame,
+} from "@/lib/tasks/frames";
 import { logEvent } from "@/lib/tasks/log";
 import { fieldErrorsOf, type SubmitVideoResult, videoRequestSchema } from "@/lib/video-request";
 
@@ -229,6 +235,49 @@ export async function takeFrame(input: unknown): Promise<TakeFrameResult> {
       error: {
         code: "frame_failed",
         message: "The frame could not be taken from this video. Please try again.",
+      },
+    };
+  }
+}
+
+const continueSchema = z.object({
+  taskId: taskIdSchema,
+  seconds: z.number().int().min(CONTINUE_SECONDS_MIN).max(CONTINUE_SECONDS_MAX),
+});
+
+/**
+ * "Continue": the video's last `seconds`, cut exactly on the server and stored as the
+ * member's first clip; the studio's address with it, its length preset to add at least 2 s.
+ */
+export async function continueVideo(input: unknown): Promise<TakeFrameResult> {
+  const user = await getCurrentUser();
+  if (!user) return { ok: false, error: { code: "unauthorized", message: "Sign in to continue." } };
+  const parsed = continueSchema.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      error: {
+        code: "invalid_request",
+        message: `Carry over ${CONTINUE_SECONDS_MIN} to ${CONTINUE_SECONDS_MAX} whole seconds.`,
+      },
+    };
+  }
+  try {
+    const row = await continueClip(parsed.data.taskId, parsed.data.seconds, user);
+    return { ok: true, mediaId: row.id, href: `/?${new URLSearchParams({ clip: row.id })}` };
+  } catch (error) {
+    if (error instanceof TaskError || error instanceof MediaRejectedError) {
+      return { ok: false, error: { code: error.code, message: error.message } };
+    }
+    logEvent("action.continue_failed", {
+      taskId: parsed.data.taskId,
+      error: error instanceof Error ? error.message.slice(0, 200) : "unknown",
+    });
+    return {
+      ok: false,
+      error: {
+        code: "continue_failed",
+        message: "The end of this video could not be cut. Please try again.",
       },
     };
   }

@@ -11,7 +11,8 @@ import { advancedFromTask } from "@/lib/model-options";
 import { getStorage, isDirectStorage } from "@/lib/storage";
 import { signMediaUrl } from "@/lib/storage/signing";
 import { loadRemixSet, takesOfSet } from "@/lib/takes";
-import { loadRemix, usableMedia } from "@/lib/tasks";
+import { getTaskRow, loadRemix, usableMedia } from "@/lib/tasks";
+import { CONTINUE_SECONDS_DEFAULT, continuationSeconds } from "@/lib/tasks/frames";
 import { promptRequired } from "@/lib/tasks/gateway-facts";
 import { SECONDS_DEFAULT } from "@/lib/video-request";
 import { cancelVideo, submitVideo } from "./actions";
@@ -52,25 +53,36 @@ async function shownTakeSet(setId: string | undefined) {
 }
 
 /**
- * The studio with one frame taken from a video ("Use last frame" …, `?frame=<mediaId>`) in
- * its slot; the tier that fits the frame (1080P from a 1080P video), other settings as new.
+ * The studio with something taken from a video in its slot: a frame ("Use last frame" …,
+ * `?frame=<mediaId>`), in the tier that fits it; or the end of a video ("Continue",
+ * `?clip=<mediaId>`) as the First clip, with the video's size and prompt and a length that
+ * adds at least 2 s to the clip.
  */
-async function frameInitial(
+async function takenInitial(
   mediaId: string | undefined,
   user: CurrentUser,
 ): Promise<StudioInitial | undefined> {
   if (!mediaId) return undefined;
   const row = await getMediaRow(mediaId);
-  if (!row || (row.kind !== "first_frame" && row.kind !== "last_frame")) return undefined;
+  if (!row) return undefined;
   const [usable] = await usableMedia([row], user);
   if (!usable) return undefined;
+  const media = { [row.kind]: storedMedia(row) };
+  if (row.kind === "first_clip") {
+    const parent = row.derivedFrom ? await getTaskRow(row.derivedFrom.taskId) : undefined;
+    return {
+      media,
+      seconds: continuationSeconds(
+        parent?.seconds ?? SECONDS_DEFAULT,
+        row.probe.durationSeconds ?? CONTINUE_SECONDS_DEFAULT,
+      ),
+      size: parent?.size ?? "720P",
+      prompt: parent?.prompt ?? "",
+    };
+  }
+  if (row.kind !== "first_frame" && row.kind !== "last_frame") return undefined;
   const short = Math.min(row.probe.width ?? 0, row.probe.height ?? 0);
-  return {
-    media: { [row.kind]: storedMedia(row) },
-    seconds: SECONDS_DEFAULT,
-    size: short >= 1080 ? "1080P" : "720P",
-    prompt: "",
-  };
+  return { media, seconds: SECONDS_DEFAULT, size: short >= 1080 ? "1080P" : "720P", prompt: "" };
 }
 
 /** A stored file as a studio slot holds it. */
@@ -120,8 +132,10 @@ export default async function StudioPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { remix, seed, remixSet, set, frame } = await searchParams;
-  const frameId = typeof frame === "string" ? frame : undefined;
+  const { remix, seed, remixSet, set, frame, clip } = await searchParams;
+  // A frame or the end of a video taken from a result (frame=, clip=: a media id).
+  const takenParam = typeof frame === "string" ? "frame" : typeof clip === "string" ? "clip" : "";
+  const frameId = typeof frame === "string" ? frame : typeof clip === "string" ? clip : undefined;
   const remixSetId = typeof remixSet === "string" ? remixSet : undefined;
   const remixId = typeof remix === "string" ? remix : undefined;
   // "Use this seed" (`?remix=<id>&seed=keep`): the same take again, unless settings change.
@@ -132,7 +146,7 @@ export default async function StudioPage({
       : remixSetId
         ? `/?${new URLSearchParams({ remixSet: remixSetId })}`
         : frameId
-          ? `/?${new URLSearchParams({ frame: frameId })}`
+          ? `/?${new URLSearchParams({ [takenParam]: frameId })}`
           : "/",
   );
   const [initial, warning, needsPrompt, takeSet] = await Promise.all([
@@ -140,7 +154,7 @@ export default async function StudioPage({
       ? remixSetInitial(remixSetId)
       : remixId
         ? remixInitial(remixId, keepSeed)
-        : frameInitial(frameId, user),
+        : takenInitial(frameId, user),
     setupWarning(),
     promptRequired(),
     shownTakeSet(typeof set === "string" ? set : undefined),
@@ -161,7 +175,8 @@ export default async function StudioPage({
       ) : null}
       {frameId && !remixId && !remixSetId && !initial ? (
         <p role="alert" className="bg-warning-soft text-warning rounded-md px-3 py-2 text-sm">
-          That frame could not be found; start from scratch below.
+          {takenParam === "clip" ? "That clip" : "That frame"} could not be found; start from
+          scratch below.
         </p>
       ) : null}
       {remixSetId && !initial ? (

@@ -107,7 +107,7 @@ test("Use last frame: the exact last frame opens as the First frame, and Generat
   const taskId = await finishedVideo(studio, page);
 
   await page.goto(`/videos/${taskId}`);
-  const frames = page.getByRole("region", { name: "Frames for a new video" });
+  const frames = page.getByRole("region", { name: "Frames and clips for a new video" });
   await expect(frames.getByRole("button", { name: "Use last frame" })).toBeVisible();
   await expect(frames.getByRole("combobox", { name: "The frame shown now, as" })).toBeVisible();
   await check(page, "task page, frames for a new video");
@@ -154,7 +154,7 @@ test("Use this frame: the frame the player shows goes into the slot chosen", asy
     video.currentTime = 1.52;
     await new Promise((resolve) => video.addEventListener("seeked", resolve, { once: true }));
   });
-  const frames = page.getByRole("region", { name: "Frames for a new video" });
+  const frames = page.getByRole("region", { name: "Frames and clips for a new video" });
   await frames
     .getByRole("combobox", { name: "The frame shown now, as" })
     .selectOption("Last frame");

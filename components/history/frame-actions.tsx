@@ -14,6 +14,16 @@ export type TakeFrame = (input: {
   slot: FrameSlot;
 }) => Promise<TakeFrameResult>;
 
+export type ContinueVideo = (input: {
+  taskId: string;
+  seconds: number;
+}) => Promise<TakeFrameResult>;
+
+/** What "Continue" may carry over (lib/tasks/frames.ts holds the same rule for the server). */
+const CARRY_MIN = 2;
+const CARRY_MAX = 10;
+const CARRY_DEFAULT = 3;
+
 const slotLabels: Record<FrameSlot, string> = {
   first_frame: "First frame",
   last_frame: "Last frame",
@@ -29,37 +39,47 @@ export function FrameActions({
   taskId,
   currentTime,
   takeFrame,
+  continueVideo,
 }: {
   taskId: string;
   /** Where the player is now, in seconds. */
   currentTime: () => number;
   takeFrame: TakeFrame;
+  continueVideo?: ContinueVideo;
 }) {
   const router = useRouter();
   const headingId = useId();
   const hintId = useId();
   const slotId = useId();
+  const carryId = useId();
+  const carryHintId = useId();
+  const [carry, setCarry] = useState(String(CARRY_DEFAULT));
+  const carrySeconds = Number(carry);
+  const carryOk =
+    Number.isInteger(carrySeconds) && carrySeconds >= CARRY_MIN && carrySeconds <= CARRY_MAX;
   const [slot, setSlot] = useState<FrameSlot>("first_frame");
   const [message, setMessage] = useState("");
   const [pending, startTransition] = useTransition();
 
-  const take = (frame: "first" | "last" | number, into: FrameSlot) =>
+  const run = (act: () => Promise<TakeFrameResult>, failed: string) =>
     startTransition(async () => {
       setMessage("");
-      const result = await takeFrame({ taskId, frame, slot: into }).catch(() => null);
+      const result = await act().catch(() => null);
       if (result?.ok) {
         router.push(result.href);
         return;
       }
-      setMessage(result ? result.error.message : "The frame could not be taken. Try again.");
+      setMessage(result ? result.error.message : failed);
     });
+  const take = (frame: "first" | "last" | number, into: FrameSlot) =>
+    run(() => takeFrame({ taskId, frame, slot: into }), "The frame could not be taken. Try again.");
 
   const button =
     "border-accent text-accent-strong hover:bg-accent-soft rounded-md border px-3 py-1.5 text-sm font-medium disabled:opacity-60";
   return (
     <section aria-labelledby={headingId} className="flex flex-col gap-2">
       <h3 id={headingId} className="text-ink-soft text-xs font-semibold tracking-wide uppercase">
-        Frames for a new video
+        Frames and clips for a new video
       </h3>
       <p id={hintId} className="text-ink-soft text-xs">
         The exact frame, opened in the studio: the last frame as a First frame, the first frame as a
@@ -111,6 +131,45 @@ export function FrameActions({
           Use this frame
         </button>
       </div>
+      {continueVideo ? (
+        <div className="flex flex-wrap items-center gap-2">
+          <label htmlFor={carryId} className="text-sm">
+            Seconds to carry over
+          </label>
+          <input
+            id={carryId}
+            type="number"
+            inputMode="numeric"
+            min={CARRY_MIN}
+            max={CARRY_MAX}
+            step={1}
+            value={carry}
+            disabled={pending}
+            aria-describedby={carryHintId}
+            aria-invalid={!carryOk}
+            onChange={(event) => setCarry(event.target.value)}
+            className="border-ink/15 bg-paper w-16 rounded-md border px-2 py-1.5 text-sm"
+          />
+          <button
+            type="button"
+            className={button}
+            disabled={pending || !carryOk}
+            aria-describedby={carryHintId}
+            onClick={() =>
+              run(
+                () => continueVideo({ taskId, seconds: carrySeconds }),
+                "The end of this video could not be cut. Try again.",
+              )
+            }
+          >
+            Continue
+          </button>
+          <p id={carryHintId} className="text-ink-soft w-full text-xs">
+            A new video that starts with this one's last {CARRY_MIN}–{CARRY_MAX} seconds as its
+            First clip.
+          </p>
+        </div>
+      ) : null}
       <p role="status" aria-live="polite" className="text-sm">
         {pending ? (
           "Taking the frame…"

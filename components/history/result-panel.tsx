@@ -2,7 +2,7 @@
 
 import type { CancelVideo } from "@/components/studio/cancel-task-button";
 import { TaskPanel } from "@/components/studio/task-panel";
-import { FrameActions, type TakeFrame } from "./frame-actions";
+import { type ContinueVideo, FrameActions, type TakeFrame } from "./frame-actions";
 
 /** A task page's result: the task panel, and under a finished video, its frames for a new one. */
 export function ResultPanel({
@@ -10,11 +10,13 @@ export function ResultPanel({
   pollMs,
   cancelVideo,
   takeFrame,
+  continueVideo,
 }: {
   taskId: string;
   pollMs: number;
   cancelVideo?: CancelVideo;
   takeFrame: TakeFrame;
+  continueVideo?: ContinueVideo;
 }) {
   return (
     <TaskPanel
@@ -22,7 +24,12 @@ export function ResultPanel({
       pollMs={pollMs}
       cancelVideo={cancelVideo}
       videoTools={(player) => (
-        <FrameActions taskId={taskId} currentTime={player.currentTime} takeFrame={takeFrame} />
+        <FrameActions
+          taskId={taskId}
+          currentTime={player.currentTime}
+          takeFrame={takeFrame}
+          continueVideo={continueVideo}
+        />
       )}
     />
   );

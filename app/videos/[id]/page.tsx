@@ -14,7 +14,7 @@ import { takeSetSummaries } from "@/lib/takes";
 import { takeLabel } from "@/lib/takes/view";
 import { canDeleteTask, loadRemix, ownerLabel } from "@/lib/tasks";
 import { estimateCost } from "@/lib/video-request";
-import { cancelVideo, deleteVideo, takeFrame } from "../../actions";
+import { cancelVideo, continueVideo, deleteVideo, takeFrame } from "../../actions";
 
 export const dynamic = "force-dynamic";
 
@@ -108,6 +108,7 @@ export default async function VideoPage({ params }: { params: Params }) {
             pollMs={pollMs}
             cancelVideo={canDeleteTask(task, user) ? cancelVideo : undefined}
             takeFrame={takeFrame}
+            continueVideo={continueVideo}
           />
         </section>
         <div className="flex flex-col gap-6">
