@@ -68,6 +68,15 @@ export default async function VideoPage({ params }: { params: Params }) {
           <p className="text-ink-soft text-sm">
             Made by <span className="text-ink font-medium">{ownerLabel(task)}</span>
           </p>
+          {task.parentTaskId && task.parentCut ? (
+            <p className="text-ink-soft text-sm">
+              Continues{" "}
+              <Link href={`/videos/${task.parentTaskId}`} className="text-accent hover:underline">
+                video {task.parentTaskId}
+              </Link>{" "}
+              from its last {(task.parentCut.toSeconds - task.parentCut.fromSeconds).toFixed(2)} s
+            </p>
+          ) : null}
           {takeSet ? (
             <p className="mt-1 flex flex-wrap items-center gap-2 text-sm">
               <span className="font-medium">{takeLabel(task.takeIndex, takeSet.takes)}</span>
