@@ -35,6 +35,13 @@ function decode(bytes: Buffer, name: string): Buffer[] {
   }
 }
 
+/** Mean absolute difference of two RGB frames of the same size (0–255). */
+function meanDiff(a: Buffer, b: Buffer): number {
+  let total = 0;
+  for (let i = 0; i < a.length; i++) total += Math.abs(a[i] - b[i]);
+  return total / a.length;
+}
+
 /** Bytes of one RGB frame of `file`, from the size ffmpeg reads in its header. */
 function frameSize(file: string): number {
   let header = "";
@@ -50,11 +57,11 @@ function frameSize(file: string): number {
   return Number(match[1]) * Number(match[2]) * 3;
 }
 
-/** A finished 3 s video from a first frame, with its kept copy in our storage. */
-async function finishedVideo(studio: StudioPage, page: Page): Promise<string> {
+/** A finished video (3 s by default) from a first and last frame, kept in our storage. */
+async function finishedVideo(studio: StudioPage, page: Page, seconds = 3): Promise<string> {
   await studio.upload("First frame", "portrait.png");
   await studio.upload("Last frame", "ending.png");
-  await studio.duration.fill("3");
+  await studio.duration.fill(String(seconds));
   await studio.setPrompt(`A door opens onto the sea ${token}`);
   const taskId = await studio.generate();
   await studio.expectCompleted();
@@ -170,4 +177,53 @@ test("Use this frame: the frame the player shows goes into the slot chosen", asy
   );
   const [frame] = decode(png, "frame.png");
   expect(frame.equals(decoded[36])).toBe(true);
+});
+
+test("Continue (3 s): the last 3 s open as the First clip, and the continuation records its parent", async ({
+  studio,
+  page,
+}) => {
+  test.setTimeout(150_000);
+  const taskId = await finishedVideo(studio, page, 5);
+  await page.goto(`/videos/${taskId}`);
+  const frames = page.getByRole("region", { name: "Frames and clips for a new video" });
+  const carry = frames.getByRole("spinbutton", { name: "Seconds to carry over" });
+  await expect(carry).toHaveValue("3");
+  await carry.fill("11");
+  await expect(frames.getByRole("button", { name: "Continue" })).toBeDisabled();
+  await carry.fill("3");
+  await frames.getByRole("button", { name: "Continue" }).click();
+  await expect(page).toHaveURL(/\/\?clip=[0-9a-f-]{36}$/, { timeout: 30_000 });
+  const clipId = new URL(page.url()).searchParams.get("clip");
+  await expect(studio.removeButton("First clip")).toBeVisible();
+  await expect(studio.slot("First clip")).toContainText(`${taskId}-last-3s.mp4`);
+  // 5 s parent, 3 s clip: the parent's length, which adds 2 s.
+  await expect(studio.duration).toHaveValue("5");
+  await check(page, "studio, a continued clip in First clip");
+
+  // The clip is the parent's last 72 frames (re-encoded: closest to its own source frame).
+  const video = decode(
+    await (await page.request.get(`/api/tasks/${taskId}/video`)).body(),
+    "p.mp4",
+  );
+  const clipPreview = studio.slot("First clip").locator("video");
+  const clipSrc = (await clipPreview.getAttribute("src")) as string;
+  const clip = decode(await (await page.request.get(clipSrc)).body(), "clip.mp4");
+  expect(clip).toHaveLength(72);
+  expect(video).toHaveLength(120);
+  expect(meanDiff(clip[0], video[48])).toBeLessThan(3);
+  expect(meanDiff(clip[0], video[48])).toBeLessThan(meanDiff(clip[0], video[47]));
+  expect(meanDiff(clip[71], video[119])).toBeLessThan(3);
+
+  const nextId = await studio.generate();
+  await studio.expectCompleted();
+  const next = await (await page.request.get(`/api/tasks/${nextId}`)).json();
+  expect(next.media).toEqual([{ type: "first_clip", mediaId: clipId }]);
+  expect(next.seconds).toBe(5);
+  expect(next.parent).toEqual({ taskId, fromSeconds: 2, toSeconds: 5 });
+  // The demo renders the continuation from its inputs: it begins with the clip, 5 s long.
+  const made = decode(await (await page.request.get(`/api/tasks/${nextId}/video`)).body(), "n.mp4");
+  expect(made).toHaveLength(120);
+  await page.goto(`/videos/${nextId}`);
+  await expect(page.getByRole("link", { name: `video ${taskId}` })).toBeVisible();
 });
