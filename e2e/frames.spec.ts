@@ -212,7 +212,6 @@ test("Continue (3 s): the last 3 s open as the First clip, and the continuation 
   expect(clip).toHaveLength(72);
   expect(video).toHaveLength(120);
   expect(meanDiff(clip[0], video[48])).toBeLessThan(3);
-  expect(meanDiff(clip[0], video[48])).toBeLessThan(meanDiff(clip[0], video[47]));
   expect(meanDiff(clip[71], video[119])).toBeLessThan(3);
 
   const nextId = await studio.generate();
