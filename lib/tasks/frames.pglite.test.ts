@@ -150,6 +150,8 @@ describe("frames and clips from a kept video (embedded database)", () => {
     expect(decode(await stored(clip.storageKey), "clip.mp4")).toHaveLength(72);
     expect(lib.continuationSeconds(5, 3)).toBe(5);
     expect(lib.continuationSeconds(3, 3)).toBe(5);
+    expect(lib.continuationSeconds(3, 3.015)).toBe(5);
+    expect(lib.continuationSeconds(2, 3.5)).toBe(6);
     expect(lib.continuationSeconds(15, 10)).toBe(15);
 
     const made = await tasksLib.submitTask(

@@ -172,5 +172,7 @@ export function continueClip(
  * parent's own length, but at least what adds 2 s to the clip, within the model's 15 s.
  */
 export function continuationSeconds(parentSeconds: number, clipSeconds: number): number {
-  return Math.min(15, Math.max(parentSeconds, Math.ceil(clipSeconds) + 2));
+  // A clip's container runs a little past its last frame (AAC priming: 3 s reads 3.015 s).
+  const clip = Math.ceil(clipSeconds - 0.05);
+  return Math.min(15, Math.max(parentSeconds, clip + 2));
 }
