@@ -60,10 +60,15 @@ export async function extractFrame(
     }
   }
   // The last frame: from a second before the end, then (if the stated length was off and
-  // nothing came out) from the start.
-  await run([...common, "-sseof", "-1", "-i", video, "-update", "1", ...png]);
-  const made = await stat(output).catch(() => undefined);
-  if (!made || made.size === 0) await run([...common, "-i", video, "-update", "1", ...png]);
+  // nothing came out) from the start; each frame overwrites one BMP (cheap to write), and
+  // the one left is made a PNG once.
+  const still = path.join(dir, `${name}.bmp`);
+  const bmp = ["-an", "-sn", "-update", "1", "-f", "image2", "-c:v", "bmp", "-y", still];
+  await run([...common, "-sseof", "-1", "-i", video, ...bmp]);
+  const made = await stat(still).catch(() => undefined);
+  if (!made || made.size === 0) await run([...common, "-i", video, ...bmp]);
+  await whole(still);
+  await run([...common, "-i", still, ...png]);
   return whole(output);
 }
 
