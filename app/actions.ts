@@ -3,8 +3,16 @@
 import { z } from "zod";
 import { endSession, getCurrentUser, requireUser, startSignIn } from "@/lib/auth/session";
 import { type CurrentUser, UnauthorizedError } from "@/lib/auth/user";
+import { MediaRejectedError } from "@/lib/media/errors";
 import { pickTake as pickTakeInSet, TakeError } from "@/lib/takes";
 import { cancelTask, deleteTask, submitTask, TaskError } from "@/lib/tasks";
+import {
+  CONTINUE_SECONDS_MAX,
+  CONTINUE_SECONDS_MIN,
+  continueClip,
+  type FramePick,
+  grabFrame,
+} from "@/lib/tasks/frames";
 import { logEvent } from "@/lib/tasks/log";
 import { fieldErrorsOf, type SubmitVideoResult, videoRequestSchema } from "@/lib/video-request";
 
@@ -181,4 +189,96 @@ export async function signInAction(formData: FormData): Promise<void> {
 /** The header's Sign out button. */
 export async function signOutAction(): Promise<void> {
   await endSession();
+}
+
+/** What taking a frame answers: where the studio opens with it. */
+export type TakeFrameResult =
+  | { ok: true; mediaId: string; href: string }
+  | { ok: false; error: ActionError };
+
+const takeFrameSchema = z.object({
+  taskId: taskIdSchema,
+  frame: z.union([z.literal("first"), z.literal("last"), z.number().finite().min(0).max(3600)]),
+  slot: z.enum(["first_frame", "last_frame"]),
+});
+
+/**
+ * "Use last frame", "Use first frame", "Use this frame": the exact frame of a kept video,
+ * stored as the member's own PNG, and the studio's address with it in `slot`.
+ */
+export async function takeFrame(input: unknown): Promise<TakeFrameResult> {
+  const user = await getCurrentUser();
+  if (!user) return { ok: false, error: { code: "unauthorized", message: "Sign in to continue." } };
+  const parsed = takeFrameSchema.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      error: { code: "invalid_request", message: "Reload the page and try again." },
+    };
+  }
+  const { taskId, frame, slot } = parsed.data;
+  const pick: FramePick =
+    typeof frame === "number" ? { at: "time", seconds: frame } : { at: frame };
+  try {
+    const row = await grabFrame(taskId, pick, slot, user);
+    return { ok: true, mediaId: row.id, href: `/?${new URLSearchParams({ frame: row.id })}` };
+  } catch (error) {
+    if (error instanceof TaskError || error instanceof MediaRejectedError) {
+      return { ok: false, error: { code: error.code, message: error.message } };
+    }
+    logEvent("action.frame_failed", {
+      taskId,
+      error: error instanceof Error ? error.message.slice(0, 200) : "unknown",
+    });
+    return {
+      ok: false,
+      error: {
+        code: "frame_failed",
+        message: "The frame could not be taken from this video. Please try again.",
+      },
+    };
+  }
+}
+
+const continueSchema = z.object({
+  taskId: taskIdSchema,
+  seconds: z.number().int().min(CONTINUE_SECONDS_MIN).max(CONTINUE_SECONDS_MAX),
+});
+
+/**
+ * "Continue": the video's last `seconds`, cut exactly on the server and stored as the
+ * member's first clip; the studio's address with it, its length preset to add at least 2 s.
+ */
+export async function continueVideo(input: unknown): Promise<TakeFrameResult> {
+  const user = await getCurrentUser();
+  if (!user) return { ok: false, error: { code: "unauthorized", message: "Sign in to continue." } };
+  const parsed = continueSchema.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      error: {
+        code: "invalid_request",
+        message: `Carry over ${CONTINUE_SECONDS_MIN} to ${CONTINUE_SECONDS_MAX} whole seconds.`,
+      },
+    };
+  }
+  try {
+    const row = await continueClip(parsed.data.taskId, parsed.data.seconds, user);
+    return { ok: true, mediaId: row.id, href: `/?${new URLSearchParams({ clip: row.id })}` };
+  } catch (error) {
+    if (error instanceof TaskError || error instanceof MediaRejectedError) {
+      return { ok: false, error: { code: error.code, message: error.message } };
+    }
+    logEvent("action.continue_failed", {
+      taskId: parsed.data.taskId,
+      error: error instanceof Error ? error.message.slice(0, 200) : "unknown",
+    });
+    return {
+      ok: false,
+      error: {
+        code: "continue_failed",
+        message: "The end of this video could not be cut. Please try again.",
+      },
+    };
+  }
 }

@@ -34,6 +34,8 @@ export interface TaskView {
   takeSetId: string | null;
   takeIndex: number | null;
   media: { type: MediaKind; mediaId: string }[];
+  /** "Continue": the video this one continues, and the part of it its first clip is. */
+  parent?: { taskId: string; fromSeconds: number; toSeconds: number } | null;
   createdAt: string;
   startedAt: string | null;
   completedAt: string | null;

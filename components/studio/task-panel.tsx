@@ -13,7 +13,7 @@ import { ApiError } from "../fetch-json";
 import { CancelTaskButton, type CancelVideo } from "./cancel-task-button";
 import { TaskSeed } from "./task-seed";
 import { useNow, useVideoTask } from "./use-video-task";
-import { VideoPlayer } from "./video-player";
+import { VideoPlayer, type VideoTools } from "./video-player";
 
 const stageNotes: Partial<Record<TaskView["status"], string>> = {
   waiting:
@@ -50,6 +50,8 @@ interface TaskPanelProps {
   cancelVideo?: CancelVideo;
   /** The panel's name for screen readers ("Take 2 of 4" when several are shown). */
   heading?: string;
+  /** Controls under the finished video (the task page: its frames for a new video). */
+  videoTools?: VideoTools;
 }
 
 export function TaskPanel({
@@ -58,6 +60,7 @@ export function TaskPanel({
   withLinks = false,
   cancelVideo,
   heading = "Current video",
+  videoTools,
 }: TaskPanelProps) {
   const headingId = useId();
   const { data: task, error, isPending } = useVideoTask(taskId, pollMs);
@@ -134,6 +137,7 @@ export function TaskPanel({
           src={task.videoUrl}
           downloadUrl={task.downloadUrl}
           title={`${task.seconds} s · ${task.size}${task.prompt ? ` · ${task.prompt}` : ""}`}
+          tools={videoTools}
         />
       ) : null}
       <TaskSeed seed={task.seed} />

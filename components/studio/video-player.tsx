@@ -1,16 +1,33 @@
+"use client";
+
+import { type ReactNode, useRef } from "react";
+
+/** What tools under the player may ask of it. */
+export interface PlayerHandle {
+  /** Where playback is, in seconds. */
+  currentTime: () => number;
+}
+
+/** Controls shown under a finished video (the task page's frame actions). */
+export type VideoTools = (player: PlayerHandle) => ReactNode;
+
 export function VideoPlayer({
   src,
   downloadUrl,
   title,
+  tools,
 }: {
   src: string;
   downloadUrl: string;
   title: string;
+  tools?: VideoTools;
 }) {
+  const video = useRef<HTMLVideoElement>(null);
   return (
     <div className="flex flex-col gap-3">
       {/* biome-ignore lint/a11y/useMediaCaption: generated footage has no speech track to caption */}
       <video
+        ref={video}
         controls
         playsInline
         preload="metadata"
@@ -30,6 +47,7 @@ export function VideoPlayer({
           Download
         </a>
       </div>
+      {tools?.({ currentTime: () => video.current?.currentTime ?? 0 })}
     </div>
   );
 }

@@ -19,6 +19,13 @@ export interface MediaProbe {
   hasAlpha?: boolean;
 }
 
+/** Where in which video a frame or clip was taken (seconds, frame-exact). */
+export interface MediaDerivation {
+  taskId: string;
+  fromSeconds: number;
+  toSeconds: number;
+}
+
 /** A file a person dropped into a slot, stored by `lib/storage` under `storageKey`. */
 export const media = pgTable("media", {
   id: text("id").primaryKey(),
@@ -30,6 +37,12 @@ export const media = pgTable("media", {
   probe: jsonb("probe").$type<MediaProbe>().notNull().default({}),
   /** Who uploaded it: the member's id (lower-cased email), "local" when sign-in is off. */
   ownerId: text("owner_id").notNull().default("local"),
+  /**
+   * Made from a video rather than uploaded: its task and the part of it taken (a frame:
+   * from = to; "Continue": the last seconds). A task whose first clip has one records the
+   * video as its parent.
+   */
+  derivedFrom: jsonb("derived_from").$type<MediaDerivation>(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -103,6 +116,12 @@ export const tasks = pgTable(
     completedAt: timestamp("completed_at", { withTimezone: true }),
     /** Last time a server claimed the right to ask the gateway (coalesces polling). */
     refreshedAt: timestamp("refreshed_at", { withTimezone: true }),
+    /**
+     * "Continue": the video this one continues (its first clip is that video's last seconds),
+     * and the part of it the clip is. Null for any other task.
+     */
+    parentTaskId: text("parent_task_id"),
+    parentCut: jsonb("parent_cut").$type<Pick<MediaDerivation, "fromSeconds" | "toSeconds">>(),
     /** Where the finished MP4 is kept in our storage; null until copied. */
     resultKey: text("result_key"),
     resultBytes: integer("result_bytes"),

@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 import { eq, inArray } from "drizzle-orm";
 import { type CurrentUser, LOCAL_USER } from "@/lib/auth/user";
 import { getDb } from "@/lib/db/client";
-import { type MediaRow, media } from "@/lib/db/schema";
+import { type MediaDerivation, type MediaRow, media } from "@/lib/db/schema";
 import { getStorage, type Storage } from "@/lib/storage";
 import { toNodeReadable } from "@/lib/storage/local";
 import { type MediaKind, mediaLimits } from "@/lib/video-request";
@@ -128,6 +128,8 @@ export async function insertMediaRow(
     name: string;
     /** The uploader's member id; unset → the local user. */
     ownerId?: string;
+    /** Taken from one of our videos (a frame, a clip) rather than uploaded. */
+    derivedFrom?: MediaDerivation;
   } & VerifiedMedia,
 ): Promise<MediaRow> {
   const db = await getDb();
@@ -142,6 +144,7 @@ export async function insertMediaRow(
       storageKey: input.storageKey,
       probe: input.probe,
       ownerId: input.ownerId ?? LOCAL_USER.id,
+      derivedFrom: input.derivedFrom ?? null,
     })
     .returning();
   return row;

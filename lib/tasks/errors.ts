@@ -12,7 +12,8 @@ export type TaskErrorCode =
   | "prompt_required"
   | "outcome_unknown"
   | "forbidden"
-  | "not_cancellable";
+  | "not_cancellable"
+  | "no_result";
 
 /** An expected refusal from a use case; its message is written for people and may be shown. */
 export class TaskError extends Error {

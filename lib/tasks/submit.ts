@@ -185,6 +185,11 @@ export async function submitTask(
     combination: combinationKey(request.media.map((ref) => ref.type)),
     ...optionColumns(request),
     takeSetId,
+    // A first clip cut from one of our videos ("Continue") makes that video the parent.
+    parentTaskId: clip?.derivedFrom?.taskId ?? null,
+    parentCut: clip?.derivedFrom
+      ? { fromSeconds: clip.derivedFrom.fromSeconds, toSeconds: clip.derivedFrom.toSeconds }
+      : null,
   };
   const takes: NewTask[] = seeds.map((seed, index) => ({
     ...common,

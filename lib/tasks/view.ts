@@ -24,6 +24,8 @@ export function toTaskView(row: TaskRow, extra: { queuePosition?: number | null 
     takeSetId: row.takeSetId,
     takeIndex: row.takeIndex,
     media: row.media,
+    parent:
+      row.parentTaskId && row.parentCut ? { taskId: row.parentTaskId, ...row.parentCut } : null,
     createdAt: row.createdAt.toISOString(),
     startedAt: row.startedAt?.toISOString() ?? null,
     completedAt: row.completedAt?.toISOString() ?? null,

@@ -3,10 +3,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { DeleteVideoButton } from "@/components/history/delete-video-button";
+import { ResultPanel } from "@/components/history/result-panel";
 import { TaskFacts } from "@/components/history/task-facts";
 import type { TaskInput } from "@/components/history/task-inputs";
 import { TaskInputs } from "@/components/history/task-inputs";
-import { TaskPanel } from "@/components/studio/task-panel";
 import { PickedBadge } from "@/components/takes/picked-badge";
 import { requirePageUser } from "@/lib/auth/session";
 import { env, priceRates } from "@/lib/env";
@@ -16,7 +16,7 @@ import { takeLabel } from "@/lib/takes/view";
 import { isTerminal } from "@/lib/task-view";
 import { canDeleteTask, loadRemix, ownerLabel, toTaskView } from "@/lib/tasks";
 import { estimateCost } from "@/lib/video-request";
-import { cancelVideo, deleteVideo } from "../../actions";
+import { cancelVideo, continueVideo, deleteVideo, takeFrame } from "../../actions";
 
 export const dynamic = "force-dynamic";
 
@@ -83,6 +83,15 @@ export default async function VideoPage({ params }: { params: Params }) {
             <p className="text-ink-soft text-sm">
               Made by <span className="text-ink font-medium">{ownerLabel(task)}</span>
             </p>
+            {task.parentTaskId && task.parentCut ? (
+              <p className="text-ink-soft text-sm">
+                Continues{" "}
+                <Link href={`/videos/${task.parentTaskId}`} className="text-accent hover:underline">
+                  video {task.parentTaskId}
+                </Link>{" "}
+                from its last {(task.parentCut.toSeconds - task.parentCut.fromSeconds).toFixed(2)} s
+              </p>
+            ) : null}
             {takeSet ? (
               <p className="mt-1 flex flex-wrap items-center gap-2 text-sm">
                 <span className="font-medium">{takeLabel(task.takeIndex, takeSet.takes)}</span>
@@ -118,10 +127,12 @@ export default async function VideoPage({ params }: { params: Params }) {
             aria-label="Result"
             className="border-ink/10 bg-paper-raised rounded-xl border p-5 shadow-sm"
           >
-            <TaskPanel
+            <ResultPanel
               taskId={task.id}
               pollMs={pollMs}
               cancelVideo={canDeleteTask(task, user) ? cancelVideo : undefined}
+              takeFrame={takeFrame}
+              continueVideo={continueVideo}
             />
           </section>
           <div className="flex flex-col gap-6">

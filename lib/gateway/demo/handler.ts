@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { DemoVideoRow } from "@/lib/db/schema";
 import type { VideoSize } from "@/lib/video-request";
 import { loadSampleVideo, videoResponse } from "./content";
 import { type DemoDialectName, demoDialect, NEW_API_DOWNLOAD_LIMIT_MS } from "./dialects";
@@ -7,6 +8,7 @@ import {
   createFaults,
   demoFaults,
   faultActive,
+  faultErrors,
   faultForSeed,
   MAX_HANG_MS,
   parseFault,
@@ -16,6 +18,7 @@ import {
 } from "./faults";
 import { resultLinks } from "./links";
 import { checkMediaUrl, type MediaCheckOptions } from "./media-check";
+import type { DemoRenderer } from "./renders";
 import {
   contentError,
   gatewayError,
@@ -26,7 +29,7 @@ import {
 } from "./replies";
 import type { DemoStore } from "./store";
 import { brokenMidway, trickled } from "./streams";
-import { type DemoState, demoState, lastChangeAt, throttledState } from "./timeline";
+import { type DemoState, demoState, lastChangeAt, renderedState, throttledState } from "./timeline";
 import type { DemoRequest } from "./validate";
 
 /**
@@ -64,6 +67,12 @@ export interface DemoGatewayDeps {
   maxRunning?: number;
   /** Told of every create it was sent and what it answered (its record, for tests and benches). */
   onCreate?: (record: DemoCreateRecord) => void | Promise<void>;
+  /**
+   * Renders each task's video from its inputs (renders.ts): a task then completes when its
+   * stages have passed and its render is done. Without one, every task answers with a fixed
+   * sample video (content.ts).
+   */
+  renderer?: DemoRenderer;
 }
 
 /** One create as the demo gateway saw it. */
@@ -92,6 +101,11 @@ export interface DemoGateway {
   content(request: Request, id: string): Promise<Response>;
   /** GET /files/{id}?expires=…&signature=…: the key-free result link a read gives. */
   file(request: Request, id: string): Promise<Response>;
+}
+
+/** Faults whose task fails or never completes: no video is ever fetched from them. */
+function rendersNothing(fault: NonNullable<ActiveFault["fault"]>): boolean {
+  return fault in faultErrors || fault === "stuck" || fault === "unknown-forever";
 }
 
 /** How long the result link lives by default, like the provider's (~24 h). */
@@ -172,12 +186,27 @@ export function createDemoGateway(deps: DemoGatewayDeps): DemoGateway {
     return turn;
   }
 
+  /**
+   * Where a task stands at `at`: its stages by the clock, then (with a renderer) held at the
+   * last stage until its render is done. A render lost with a restart starts again here.
+   */
+  function settledState(row: DemoVideoRow, at: Date): DemoState {
+    const fault = readStoredFault(row.fault)?.fault;
+    const timed = demoState(row.createdAt, at, deps.stepMs, fault);
+    if (!deps.renderer || timed.status !== "completed") return timed;
+    const render = deps.renderer.status(row.id);
+    if (render.state === "missing") {
+      deps.renderer.start(row.id, row.request as unknown as DemoRequest);
+    }
+    return renderedState(timed, render);
+  }
+
   /** Its tasks that run now (queued, in progress, or unknown), as the provider counts them. */
   async function runningNow(at: Date): Promise<number> {
     const since = new Date(at.getTime() - Math.max(FOREVER_RUNNING_MS, 4 * deps.stepMs));
     const rows = await deps.store.createdSince(since);
     return rows.filter((row) => {
-      const state = demoState(row.createdAt, at, deps.stepMs, readStoredFault(row.fault)?.fault);
+      const state = settledState(row, at);
       return state.status !== "completed" && state.status !== "failed";
     }).length;
   }
@@ -196,7 +225,7 @@ export function createDemoGateway(deps: DemoGatewayDeps): DemoGateway {
     const fault = active?.fault;
     const at = now();
     // What the provider has: the task runs on whatever the gateway's reads say.
-    const settled = demoState(row.createdAt, at, deps.stepMs, fault);
+    const settled = settledState(row, at);
     // A passing fault acts only inside its window; then the task answers as any other.
     const acting = faultActive(active, row.createdAt, at) ? fault : undefined;
     const state = acting === "unknown-transient" ? throttledState(settled) : settled;
@@ -216,6 +245,12 @@ export function createDemoGateway(deps: DemoGatewayDeps): DemoGateway {
         ? links.url(root, task.id, new Date(completedAt.getTime() + linkTtlMs))
         : undefined;
     return dialect.video({ ...task, resultUrl }, as);
+  }
+
+  /** The finished video: the task's render, or the fixed sample of its size. */
+  function resultBytes(id: string, request: DemoRequest): Promise<Buffer | undefined> {
+    if (deps.renderer) return deps.renderer.read(id);
+    return loadSampleVideo(request.size as VideoSize);
   }
 
   /** Whether the provider's result link has gone (its ~24 h, or the `content` fault). */
@@ -284,6 +319,11 @@ export function createDemoGateway(deps: DemoGatewayDeps): DemoGateway {
           fault: fault && !createFaults.includes(fault) ? storedFault({ fault, windowMs }) : null,
         });
         await deps.onCreate?.({ ...record, status: 200, id: made.id });
+        // Rendering starts now, in the background, and runs while the task is in progress;
+        // a task that will fail or never end has nothing to render.
+        if (deps.renderer && !(fault && rendersNothing(fault))) {
+          deps.renderer.start(made.id, body);
+        }
         return made;
       });
       if (!admitted) return dialect.createFault("over-cap");
@@ -329,7 +369,8 @@ export function createDemoGateway(deps: DemoGatewayDeps): DemoGateway {
           "upstream_error",
         );
       }
-      const bytes = await loadSampleVideo(task.request.size as VideoSize);
+      const bytes = await resultBytes(task.row.id, task.request);
+      if (!bytes) return contentError(502, "The result could not be read.", "upstream_error");
       const response = videoResponse(bytes, dialect.contentRange(request));
       if (!response.ok) return response;
       if (task.acting === "content-midstream") {
@@ -352,7 +393,8 @@ export function createDemoGateway(deps: DemoGatewayDeps): DemoGateway {
       // The provider's storage: Range honoured, no deadline. A connection to it that breaks
       // (`content-midstream`) breaks this download as it breaks /content, which streams it;
       // a slow gateway (`content-slow`) does not reach it.
-      const bytes = await loadSampleVideo(task.request.size as VideoSize);
+      const bytes = await resultBytes(task.row.id, task.request);
+      if (!bytes) return linkRefused("missing");
       const response = videoResponse(bytes, request.headers.get("range"));
       if (task.acting === "content-midstream" && response.ok) return brokenMidway(response);
       return response;

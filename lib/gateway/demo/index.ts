@@ -1,10 +1,14 @@
 import "server-only";
 import { appendFile, mkdir } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import path from "node:path";
+import { after } from "next/server";
 import { getDb } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { logEvent } from "@/lib/tasks/log";
 import { createDemoGateway, type DemoCreateRecord, type DemoGateway } from "./handler";
 import { isOwnMediaUrl } from "./media-policy";
+import { createDemoRenderer, type DemoRenderer } from "./renders";
 import { contentError } from "./replies";
 import { dbDemoStore } from "./store";
 
@@ -42,6 +46,37 @@ async function recordCreate(record: DemoCreateRecord): Promise<void> {
   await appendFile(file, `${JSON.stringify(record)}\n`);
 }
 
+/** Where the demo keeps its renders (one MP4 per task; removed after the link's lifetime). */
+export function demoRendersPath(dataDir: string): string {
+  return path.join(dataDir, "demo-gateway", "renders");
+}
+
+/** Its font for the caption, traced into the build with the sample videos (next.config.mjs). */
+const CAPTION_FONT = path.join(process.cwd(), "lib/gateway/demo/assets/demo-caption-font.ttf");
+
+/** Renders run after the answer (`after()`), or at once outside a request (a sweep). */
+function afterAnswer(work: () => Promise<unknown>): void {
+  try {
+    after(work);
+  } catch {
+    void work();
+  }
+}
+
+function renderer(): DemoRenderer {
+  return createDemoRenderer({
+    dir: demoRendersPath(path.resolve(env().DATA_DIR)),
+    fontFile: CAPTION_FONT,
+    media: { allow: isOwnMediaUrl },
+    // One render per two cores, each on two ffmpeg threads.
+    concurrency: Math.max(1, Math.floor(availableParallelism() / 2)),
+    threads: 2,
+    keepMs: env().DEMO_CONTENT_TTL_MS + 3600 * 1000,
+    schedule: afterAnswer,
+    log: logEvent,
+  });
+}
+
 function gateway(): DemoGateway {
   instance ??= createDemoGateway({
     store: dbDemoStore(getDb),
@@ -52,6 +87,7 @@ function gateway(): DemoGateway {
     dialect: env().DEMO_GATEWAY_DIALECT,
     maxRunning: env().DEMO_GATEWAY_MAX_RUNNING,
     onCreate: env().DEMO_GATEWAY_MAX_RUNNING === undefined ? undefined : recordCreate,
+    renderer: renderer(),
   });
   return instance;
 }

@@ -37,7 +37,11 @@ export interface MediaCheckOptions {
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-async function allowed(url: string, allow: MediaCheckOptions["allow"]): Promise<boolean> {
+/** Whether `url` is one the gateway may download at all (before connecting). */
+export async function allowedMediaUrl(
+  url: string,
+  allow: MediaCheckOptions["allow"],
+): Promise<boolean> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -57,7 +61,7 @@ export async function checkMediaUrl(
 ): Promise<string | null> {
   const label = mediaKindLabels[kind];
   const limits = mediaLimits[kind];
-  if (!(await allowed(url, allow))) {
+  if (!(await allowedMediaUrl(url, allow))) {
     return `The ${label.toLowerCase()} URL is not a media link this gateway may download (only the studio's own signed links are).`;
   }
   let response: Response;

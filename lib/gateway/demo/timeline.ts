@@ -1,10 +1,12 @@
 import type { DemoFault } from "./faults";
 import { faultErrors, throttledRefresh } from "./faults";
+import type { RenderStatus } from "./renders";
 
 /**
  * A demo task's status is a pure function of the time since it was created: one stage per
  * `stepMs`, queued (0) → in_progress 10 → 20 → 30 → completed (100), the coarse steps the
- * real gateway reports. Nothing runs in the background, so a restart loses nothing.
+ * real gateway reports; a restart loses nothing. With a renderer (renders.ts), a task whose
+ * stages have passed waits at its last stage until its video is rendered (`renderedState`).
  * Two faults bend the timeline: `stuck` stays at in_progress 30 for ever, and
  * `unknown-forever` answers `unknown` from the start.
  */
@@ -65,4 +67,29 @@ export function lastChangeAt(createdAt: Date, now: Date, stepMs: number, state: 
   const elapsed = Math.max(0, now.getTime() - createdAt.getTime());
   const stage = Math.min(Math.floor(elapsed / stepMs), STAGES.length - 1);
   return new Date(createdAt.getTime() + stage * stepMs);
+}
+
+/**
+ * A task whose stages have passed, as its render has it: completed once the render is done
+ * (at the later of the two), held at the last stage while it renders, failed with the
+ * provider's kind of error when the render could not be made.
+ */
+export function renderedState(timed: DemoState, render: RenderStatus): DemoState {
+  if (timed.status !== "completed") return timed;
+  if (render.state === "done") {
+    const at = Math.max(timed.completedAt?.getTime() ?? 0, render.finishedAt.getTime());
+    return { ...timed, completedAt: new Date(at) };
+  }
+  if (render.state === "failed") {
+    return {
+      status: "failed",
+      progress: 100,
+      completedAt: timed.completedAt,
+      error: {
+        code: "ali_api_error",
+        message: `InternalError: The video could not be made: ${render.message}.`,
+      },
+    };
+  }
+  return { ...STAGES[STAGES.length - 1] };
 }
