@@ -351,7 +351,8 @@ const pump = globalThis as unknown as {
  */
 export async function deliverSoon(): Promise<void> {
   if (env().WEBHOOK_URLS.length === 0) return;
-  const state = (pump.__wanStudioWebhookPump ??= { claiming: false, again: false });
+  if (!pump.__wanStudioWebhookPump) pump.__wanStudioWebhookPump = { claiming: false, again: false };
+  const state = pump.__wanStudioWebhookPump;
   if (state.claiming) {
     state.again = true;
     return;
