@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { DoneNotifier } from "@/components/notify/done-notifier";
 import { SiteHeader } from "@/components/site-header";
 import { displayName } from "@/lib/auth/members";
 import { getCurrentUser } from "@/lib/auth/session";
 import { signInEnabled } from "@/lib/auth/settings";
-import { isDemoGateway, publicBaseUrl } from "@/lib/env";
+import { env, isDemoGateway, publicBaseUrl } from "@/lib/env";
 import "./globals.css";
 import { signOutAction } from "./actions";
 import { Providers } from "./providers";
@@ -44,7 +45,8 @@ export function generateMetadata(): Metadata {
 export const dynamic = "force-dynamic";
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const member = signInEnabled() ? await getCurrentUser() : null;
+  const user = await getCurrentUser();
+  const member = signInEnabled() ? user : null;
   return (
     <html lang="en">
       <body>
@@ -52,8 +54,13 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           demo={isDemoGateway()}
           member={member ? { name: displayName(member), email: member.email } : null}
           signOut={signOutAction}
+          notify={user !== null}
         />
-        <Providers>{children}</Providers>
+        <Providers>
+          {children}
+          {/* Someone to tell: "done" notices for the videos this browser started. */}
+          {user ? <DoneNotifier pollMs={Math.min(env().POLL_INTERVAL_MS, 5000)} /> : null}
+        </Providers>
       </body>
     </html>
   );

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { NotifyToggle } from "./notify/notify-toggle";
 
 /** The signed-in member, when sign-in is on. */
 export interface HeaderMember {
@@ -10,8 +11,11 @@ export function SiteHeader({
   demo,
   member,
   signOut,
+  notify = false,
 }: {
   demo: boolean;
+  /** Someone is signed in (or the demo's local user): offer the notifications control. */
+  notify?: boolean;
   member?: HeaderMember | null;
   /** The sign-out server action (passed in: components don't import app/). */
   signOut?: () => Promise<void>;
@@ -34,6 +38,7 @@ export function SiteHeader({
           </Link>
         </nav>
         <div className="flex flex-wrap items-center gap-3">
+          {notify ? <NotifyToggle /> : null}
           {demo ? (
             <p className="bg-warning-soft text-warning rounded-full px-3 py-1 text-sm font-medium">
               Demo mode: videos come from the built-in demo gateway, nothing is billed.
