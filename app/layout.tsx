@@ -55,6 +55,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           member={member ? { name: displayName(member), email: member.email } : null}
           signOut={signOutAction}
           notify={user !== null}
+          webhooksLink={Boolean(user?.isAdmin) && env().WEBHOOK_URLS.length > 0}
         />
         <Providers>
           {children}

@@ -12,10 +12,13 @@ export function SiteHeader({
   member,
   signOut,
   notify = false,
+  webhooksLink = false,
 }: {
   demo: boolean;
   /** Someone is signed in (or the demo's local user): offer the notifications control. */
   notify?: boolean;
+  /** An admin, with team webhooks set: a link to their deliveries. */
+  webhooksLink?: boolean;
   member?: HeaderMember | null;
   /** The sign-out server action (passed in: components don't import app/). */
   signOut?: () => Promise<void>;
@@ -36,6 +39,11 @@ export function SiteHeader({
           <Link href="/usage" className="text-ink-soft hover:text-ink text-sm">
             Usage
           </Link>
+          {webhooksLink ? (
+            <Link href="/admin/webhooks" className="text-ink-soft hover:text-ink text-sm">
+              Webhooks
+            </Link>
+          ) : null}
         </nav>
         <div className="flex flex-wrap items-center gap-3">
           {notify ? <NotifyToggle /> : null}
