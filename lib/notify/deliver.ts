@@ -363,7 +363,10 @@ export async function deliverSoon(): Promise<void> {
     const db = await getDb();
     do {
       state.again = false;
-      runs.push(...(await claimAndStart(db, BATCH)));
+      // Each try, when it ends, sets the timer for what falls due next (a retry, a poster
+      // wait): never after its siblings, one of which may hang until its timeout.
+      const started = await claimAndStart(db, BATCH);
+      runs.push(...started.map((run) => run.finally(() => void scheduleNext())));
     } while (state.again);
   } catch (error) {
     logEvent("webhook.claim_failed", {
@@ -372,9 +375,8 @@ export async function deliverSoon(): Promise<void> {
   } finally {
     state.claiming = false;
   }
-  await scheduleNext();
+  if (runs.length === 0) await scheduleNext();
   await Promise.allSettled(runs);
-  if (runs.length > 0) await scheduleNext();
 }
 
 /** A timer for the next delivery due soon (back-off, a poster), in this process. */
