@@ -39,6 +39,8 @@ const POSTER_WAIT_MS = 120_000;
 const POSTER_RECHECK_MS = 1_000;
 /** Claimed at most this many at a time, per claim. */
 const BATCH = 25;
+/** Tries one round of the pump starts at most (the cron route: four times as many). */
+const MAX_PER_ROUND = 50;
 
 /** Wait before the try after the `attempts`-th: 5 s, tripling, at most 2 h, ±20 %. */
 export function retryDelayMs(attempts: number, random: () => number = Math.random): number {
@@ -277,11 +279,16 @@ async function attempt(
   }
 }
 
-/** Claims the due deliveries, in batches, and starts each on its own (not awaited). */
-async function claimAndStart(db: Db, limit: number): Promise<Promise<boolean>[]> {
+/**
+ * Claims due deliveries, in batches, up to `max`, and starts each on its own (not awaited).
+ * The cap bounds the sockets one round opens; what is left is due, and the next round (a try
+ * ending, the sweeper, the cron) takes it.
+ */
+async function claimAndStart(db: Db, limit: number, max: number): Promise<Promise<boolean>[]> {
   const runs: Promise<boolean>[] = [];
-  for (;;) {
-    const batch = await claimDue(db, limit);
+  while (runs.length < max) {
+    const want = Math.min(limit, max - runs.length);
+    const batch = await claimDue(db, want);
     if (batch.length === 0) break;
     const events = await db
       .select({
@@ -310,7 +317,7 @@ async function claimAndStart(db: Db, limit: number): Promise<Promise<boolean>[]>
       const task = taskRows.find((candidate) => candidate.id === event?.taskId);
       runs.push(attempt(db, row, event, task));
     }
-    if (batch.length < limit) break;
+    // Fewer than asked may only mean another sweeper holds the rest: ask until none is left.
   }
   return runs;
 }
@@ -320,10 +327,10 @@ async function claimAndStart(db: Db, limit: number): Promise<Promise<boolean>[]>
  * route, tests and benches wait for it). A slow receiver's try runs beside the others.
  */
 export async function deliverDue(
-  options: { db?: Db; limit?: number } = {},
+  options: { db?: Db; limit?: number; max?: number } = {},
 ): Promise<DeliverResult> {
   const db = options.db ?? (await getDb());
-  const runs = await claimAndStart(db, options.limit ?? BATCH);
+  const runs = await claimAndStart(db, options.limit ?? BATCH, options.max ?? MAX_PER_ROUND * 4);
   const results = await Promise.all(runs);
   return { claimed: runs.length, delivered: results.filter(Boolean).length };
 }
@@ -365,7 +372,7 @@ export async function deliverSoon(): Promise<void> {
       state.again = false;
       // Each try, when it ends, sets the timer for what falls due next (a retry, a poster
       // wait): never after its siblings, one of which may hang until its timeout.
-      const started = await claimAndStart(db, BATCH);
+      const started = await claimAndStart(db, BATCH, MAX_PER_ROUND);
       runs.push(...started.map((run) => run.finally(() => void scheduleNext())));
     } while (state.again);
   } catch (error) {

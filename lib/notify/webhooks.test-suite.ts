@@ -339,8 +339,9 @@ export function describeWebhooks(name: string, databaseUrl: () => string | undef
       await finish.updateTask(id, completed);
       const finishedIn = Date.now() - started;
       const got = await until("the second receiver's post", () => second.received[0]);
-      expect(finishedIn).toBeLessThan(500);
-      expect(got.at - started).toBeLessThan(1000);
+      // Both well inside the hanging try's timeout: neither waited for it.
+      expect(finishedIn).toBeLessThan(TIMEOUT_MS / 2);
+      expect(got.at - started).toBeLessThan(TIMEOUT_MS - 1000);
       expect(main.received).toHaveLength(1);
 
       // While the first still hangs, another event reaches the second receiver at once.
@@ -348,7 +349,7 @@ export function describeWebhooks(name: string, databaseUrl: () => string | undef
       const again = Date.now();
       await finish.updateTask(next, completed);
       const gotNext = await until("the next event", () => second.received[1]);
-      expect(gotNext.at - again).toBeLessThan(1000);
+      expect(gotNext.at - again).toBeLessThan(TIMEOUT_MS - 1000);
       expect(JSON.parse(gotNext.body).data.task.id).toBe(next);
 
       // The hanging try ends at its timeout and is scheduled again.
@@ -410,11 +411,16 @@ export function describeWebhooks(name: string, databaseUrl: () => string | undef
         const taskIds = receiver.received.map((entry) => JSON.parse(entry.body).data.task.id);
         expect(taskIds.sort()).toEqual([...ids].sort());
       }
-      const [{ pending }] = await db
-        .select({ pending: sql<number>`count(*)::int` })
-        .from(schema.webhookDeliveries)
-        .where(eq(schema.webhookDeliveries.status, "pending"));
-      expect(pending).toBe(0);
+      // Tries a timer of this process started (the pump) may still be recording their answer.
+      await expect
+        .poll(async () => {
+          const [{ pending }] = await db
+            .select({ pending: sql<number>`count(*)::int` })
+            .from(schema.webhookDeliveries)
+            .where(eq(schema.webhookDeliveries.status, "pending"));
+          return pending;
+        })
+        .toBe(0);
     });
   });
 }
