@@ -35,8 +35,8 @@ const FIRST_RETRY_MS = 5_000;
 const MAX_RETRY_MS = 2 * 3600 * 1000;
 /** A finished video's event waits at most this long for its poster frame (Slack shows it). */
 const POSTER_WAIT_MS = 120_000;
-/** How often a waiting event looks again for its poster. */
-const POSTER_RECHECK_MS = 1_000;
+/** How often a waiting event looks again for its poster (a few cheap queries each time). */
+const POSTER_RECHECK_MS = 250;
 /** Claimed at most this many at a time, per claim. */
 const BATCH = 25;
 /** Tries one round of the pump starts at most (the cron route: four times as many). */
@@ -171,7 +171,7 @@ async function record(db: Db, row: WebhookDeliveryRow, outcome: Outcome): Promis
 }
 
 /**
- * A finished video's event waits (a second at a time, two minutes at most) until its poster
+ * A finished video's event waits (a quarter second at a time, two minutes at most) until its poster
  * frame is made or its copy failed: the message then shows the frame, and the links play
  * from our storage. Failures and other events never wait.
  */

@@ -373,7 +373,7 @@ export function describeWebhooks(name: string, databaseUrl: () => string | undef
       const got = await until("the post after the poster", () =>
         second.received.find((entry) => JSON.parse(entry.body).data.task.id === id),
       );
-      // The poster is looked for again about once a second, not after the hanging try ends.
+      // The poster is looked for again every 250 ms, not after the hanging try ends.
       expect(got.at - started).toBeLessThan(TIMEOUT_MS - 500);
     });
 
