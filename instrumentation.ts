@@ -7,5 +7,8 @@ export async function register() {
     keepContentLength();
     const { startSweeper } = await import("@/lib/tasks/sweeper");
     startSweeper();
+    // Team webhooks: retries and anything a restart left in the outbox (lib/notify).
+    const { startWebhookSweeper } = await import("@/lib/notify/deliver");
+    startWebhookSweeper();
   }
 }

@@ -4,6 +4,7 @@ import { DEPLOYED_E2E } from "./e2e/deployed-settings";
 import { NEW_API_E2E } from "./e2e/new-api-settings";
 import { QUEUE_E2E } from "./e2e/queue-settings";
 import { S3_E2E } from "./e2e/s3-settings";
+import { WEBHOOKS_E2E } from "./e2e/webhooks-settings";
 
 /**
  * E2E runs a real Chromium against the production build, in demo mode, with a fresh data
@@ -51,6 +52,8 @@ const NO_SETTINGS = Object.fromEntries(
     "VERCEL",
     "DEMO_GATEWAY_DIALECT",
     "DEMO_GATEWAY_MAX_RUNNING",
+    "WEBHOOK_URLS",
+    "WEBHOOK_SECRET",
   ].map((name) => [name, ""]),
 );
 
@@ -128,7 +131,13 @@ function s3rver(settings: { s3Port: number; bucket: string; s3Dir: string; baseU
 }
 
 /** Specs that run in the demo projects (`demo`, and `new-api` against the other dialect). */
-const NOT_DEMO = [/s3\.spec\.ts$/, /auth\.spec\.ts$/, /deployed\.spec\.ts$/, /queue\.spec\.ts$/];
+const NOT_DEMO = [
+  /s3\.spec\.ts$/,
+  /auth\.spec\.ts$/,
+  /deployed\.spec\.ts$/,
+  /queue\.spec\.ts$/,
+  /webhooks\.spec\.ts$/,
+];
 
 /** What the demo gateway of the `new-api` servers is set to, besides its dialect. */
 const NEW_API_GATEWAY = {
@@ -174,6 +183,11 @@ export default defineConfig({
     { name: "s3", testMatch: /s3\.spec\.ts$/, use: { baseURL: S3_E2E.baseURL } },
     { name: "auth", testMatch: /auth\.spec\.ts$/, use: { baseURL: AUTH_E2E.baseURL } },
     { name: "queue", testMatch: /queue\.spec\.ts$/, use: { baseURL: QUEUE_E2E.baseURL } },
+    {
+      name: "webhooks",
+      testMatch: /webhooks\.spec\.ts$/,
+      use: { baseURL: WEBHOOKS_E2E.baseURL },
+    },
     {
       name: "deployed",
       testMatch: /deployed\.spec\.ts$/,
@@ -227,6 +241,19 @@ export default defineConfig({
         MAX_CONCURRENT_TASKS: String(QUEUE_E2E.cap),
         DEMO_GATEWAY_MAX_RUNNING: String(QUEUE_E2E.cap),
         DEMO_STEP_MS: String(QUEUE_E2E.stepMs),
+      },
+    }),
+    // The same build with team webhooks on, posting to a test receiver (e2e/webhooks.spec.ts).
+    helperServer(`node e2e/webhook-receiver.mjs ${WEBHOOKS_E2E.receiverPort}`, {
+      url: `${WEBHOOKS_E2E.receiver}/`,
+    }),
+    appServer({
+      port: WEBHOOKS_E2E.port,
+      dataDir: WEBHOOKS_E2E.dataDir,
+      env: {
+        WEBHOOK_URLS: Object.values(WEBHOOKS_E2E.urls).join(","),
+        WEBHOOK_SECRET: WEBHOOKS_E2E.secret,
+        WEBHOOK_TIMEOUT_MS: String(WEBHOOKS_E2E.timeoutMs),
       },
     }),
     // The same build with S3 storage (s3rver).

@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
 import { type ReactNode, Suspense } from "react";
+import { DoneNotifier } from "@/components/notify/done-notifier";
 import { SiteHeader } from "@/components/site-header";
 import { displayName } from "@/lib/auth/members";
 import { getCurrentUser } from "@/lib/auth/session";
 import { signInEnabled } from "@/lib/auth/settings";
-import { isDemoGateway, publicBaseUrl } from "@/lib/env";
+import { env, isDemoGateway, publicBaseUrl } from "@/lib/env";
 import "./globals.css";
 import { signOutAction } from "./actions";
 
@@ -43,36 +44,44 @@ export function generateMetadata(): Metadata {
 // proxy.ts stamps on Next's scripts.)
 export const dynamic = "force-dynamic";
 
-/** The header with the signed-in member, once the session is read. */
+/** The header once the session is read: the signed-in member, and what they may open. */
 async function HeaderWithMember({ demo }: { demo: boolean }) {
-  const member = await getCurrentUser();
+  const user = await getCurrentUser();
+  const member = signInEnabled() ? user : null;
   return (
     <SiteHeader
       demo={demo}
       member={member ? { name: displayName(member), email: member.email } : null}
       signOut={signOutAction}
+      notify={user !== null}
+      webhooksLink={Boolean(user?.isAdmin) && env().WEBHOOK_URLS.length > 0}
     />
   );
 }
 
+/** "Done" notices for the videos this browser started, for someone signed in (or the demo). */
+async function Notifier() {
+  const user = await getCurrentUser();
+  return user ? <DoneNotifier pollMs={Math.min(env().POLL_INTERVAL_MS, 5000)} /> : null;
+}
+
 /**
- * Awaits nothing: the first bytes of every page go out without waiting for the session. With
- * sign-in on, the header first shows without the member and the member streams in (the page
- * itself still checks the session before it renders anything, see requirePageUser).
+ * Awaits nothing: the first bytes of every page go out without waiting for the session. The
+ * header first shows without the member and the member streams in (the page itself still
+ * checks the session before it renders anything, see requirePageUser).
  */
 export default function RootLayout({ children }: { children: ReactNode }) {
   const demo = isDemoGateway();
   return (
     <html lang="en">
       <body>
-        {signInEnabled() ? (
-          <Suspense fallback={<SiteHeader demo={demo} member={null} />}>
-            <HeaderWithMember demo={demo} />
-          </Suspense>
-        ) : (
-          <SiteHeader demo={demo} member={null} />
-        )}
+        <Suspense fallback={<SiteHeader demo={demo} member={null} />}>
+          <HeaderWithMember demo={demo} />
+        </Suspense>
         {children}
+        <Suspense fallback={null}>
+          <Notifier />
+        </Suspense>
       </body>
     </html>
   );

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { NotifyToggle } from "./notify/notify-toggle";
 
 /** The signed-in member, when sign-in is on. */
 export interface HeaderMember {
@@ -10,8 +11,14 @@ export function SiteHeader({
   demo,
   member,
   signOut,
+  notify = false,
+  webhooksLink = false,
 }: {
   demo: boolean;
+  /** Someone is signed in (or the demo's local user): offer the notifications control. */
+  notify?: boolean;
+  /** An admin, with team webhooks set: a link to their deliveries. */
+  webhooksLink?: boolean;
   member?: HeaderMember | null;
   /** The sign-out server action (passed in: components don't import app/). */
   signOut?: () => Promise<void>;
@@ -32,8 +39,14 @@ export function SiteHeader({
           <Link href="/usage" className="text-ink-soft hover:text-ink text-sm">
             Usage
           </Link>
+          {webhooksLink ? (
+            <Link href="/admin/webhooks" className="text-ink-soft hover:text-ink text-sm">
+              Webhooks
+            </Link>
+          ) : null}
         </nav>
         <div className="flex flex-wrap items-center gap-3">
+          {notify ? <NotifyToggle /> : null}
           {demo ? (
             <p className="bg-warning-soft text-warning rounded-full px-3 py-1 text-sm font-medium">
               Demo mode: videos come from the built-in demo gateway, nothing is billed.

@@ -204,6 +204,44 @@ const envSchema = z.object({
       )
       .transform((items) => items.map((item) => new URL(item).origin)),
   ),
+  /**
+   * Team webhooks (lib/notify): where `completed`, `failed` and `export_ready` events are
+   * posted, a comma list of http(s) URLs kept exactly as written (paths are case-sensitive).
+   * A URL on Slack's incoming-webhook host gets Slack's message shape instead.
+   */
+  WEBHOOK_URLS: z.preprocess(
+    (value) => (typeof value === "string" ? value : ""),
+    z
+      .string()
+      .transform((text) =>
+        text
+          .split(",")
+          .map((item) => item.trim())
+          .filter(Boolean),
+      )
+      .refine(
+        (items) => items.every((item) => /^https?:\/\/[^\s,]+$/i.test(item) && URL.canParse(item)),
+        "must be a comma list of http(s) URLs",
+      ),
+  ),
+  /**
+   * Signs every webhook the Standard Webhooks way: `whsec_` + base64 of 24–64 random bytes
+   * (e.g. `echo whsec_$(openssl rand -base64 32)`). Required when a URL is not Slack's.
+   */
+  WEBHOOK_SECRET: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .refine((text) => {
+        const match = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(text);
+        if (!match) return false;
+        const bytes = Buffer.from(match[1], "base64").length;
+        return bytes >= 24 && bytes <= 64;
+      }, "must be whsec_ followed by base64 of 24-64 random bytes (echo whsec_$(openssl rand -base64 32))")
+      .optional(),
+  ),
+  /** How long one webhook delivery may take before it counts as a timeout (and is retried). */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** Set by Vercel on its deployments: its proxy sets the forwarded headers Auth.js reads. */
   VERCEL: z.preprocess(emptyAsUndefined, z.string().optional()),
 });
@@ -258,6 +296,22 @@ function authProblems(value: Env, ctx: z.RefinementCtx): void {
   }
 }
 
+/** Slack's incoming-webhook host: such URLs get Slack's message shape, and no signature check. */
+export const SLACK_WEBHOOK_HOST = "hooks.slack.com";
+
+/** A receiver other than Slack must be able to check that a post came from us. */
+function webhookProblems(value: Env, ctx: z.RefinementCtx): void {
+  const unsigned = value.WEBHOOK_URLS.some((url) => new URL(url).hostname !== SLACK_WEBHOOK_HOST);
+  if (unsigned && !value.WEBHOOK_SECRET) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["WEBHOOK_SECRET"],
+      message:
+        "WEBHOOK_URLS names a receiver that is not Slack: set WEBHOOK_SECRET so it can check our signature",
+    });
+  }
+}
+
 let cached: Env | undefined;
 
 export function env(): Env {
@@ -274,6 +328,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       path: ["S3_SECRET_ACCESS_KEY"],
     })
     .superRefine(authProblems)
+    .superRefine(webhookProblems)
     .safeParse(source);
   if (!parsed.success) {
     // Name every bad variable at once, never its value (it may be a secret).

@@ -4,6 +4,7 @@ import dynamic from "next/dynamic";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useRef, useState, useTransition } from "react";
 import type { AdvancedState } from "@/lib/model-options";
+import { noticeKey } from "@/lib/notify/notices";
 import { checkVideoRequest } from "@/lib/request-check";
 import {
   clipDurationProblem,
@@ -22,6 +23,7 @@ import {
   TAKES_DEFAULT,
   type VideoSize,
 } from "@/lib/request-rules";
+import { rememberStarted } from "../notify/browser-state";
 import { AdvancedFields } from "./advanced-fields";
 import type { CancelVideo } from "./cancel-task-button";
 import { DurationField } from "./duration-field";
@@ -162,6 +164,8 @@ export function Studio({
         const result = await submit(request, idempotencyKey);
         if (result.ok) {
           if (result.duplicate) setRepeatOf(result.taskId);
+          // Announced when it finishes, in whichever tab of this browser is open then.
+          rememberStarted(noticeKey(result));
           const query = new URLSearchParams({ task: result.taskId });
           if (result.takeSetId) query.set("set", result.takeSetId);
           router.push(`${pathname}?${query}`, { scroll: false });

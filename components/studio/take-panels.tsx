@@ -1,7 +1,10 @@
 "use client";
 
+import { useQueries } from "@tanstack/react-query";
 import Link from "next/link";
 import { takeLabel } from "@/lib/takes/view";
+import { isTerminal, type TaskView } from "@/lib/task-view";
+import { useSeenWhenVisible } from "../notify/use-seen";
 import type { CancelVideo } from "./cancel-task-button";
 import { TaskPanel } from "./task-panel";
 
@@ -20,6 +23,16 @@ export function TakePanels({
   cancelVideo?: CancelVideo;
 }) {
   const count = takeSet.taskIds.length;
+  // The panels poll; this only reads what they fetched, to know when the whole set is done.
+  const states = useQueries({
+    queries: takeSet.taskIds.map((taskId) => ({
+      queryKey: ["task", taskId],
+      queryFn: (): Promise<TaskView> => Promise.reject(new Error("read from the panels")),
+      enabled: false,
+    })),
+  });
+  const done = states.every((state) => state.data && isTerminal(state.data.status));
+  useSeenWhenVisible(`set:${takeSet.id}`, done);
   return (
     <div className="flex flex-col gap-4">
       <p className="flex items-center justify-between gap-3 text-sm">

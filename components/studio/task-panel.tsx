@@ -10,6 +10,7 @@ import {
   waitingLabel,
 } from "@/lib/task-view";
 import { ApiError } from "../fetch-json";
+import { useSeenWhenVisible } from "../notify/use-seen";
 import { CancelTaskButton, type CancelVideo } from "./cancel-task-button";
 import { TaskSeed } from "./task-seed";
 import { useNow, useVideoTask } from "./use-video-task";
@@ -66,6 +67,8 @@ export function TaskPanel({
   const { data: task, error, isPending } = useVideoTask(taskId, pollMs);
   const running = task ? !isTerminal(task.status) : false;
   const now = useNow(running);
+  // Seen finishing here: no notice for it later, in any tab.
+  useSeenWhenVisible(`task:${taskId}`, task ? isTerminal(task.status) : false);
 
   if (isPending) {
     return (

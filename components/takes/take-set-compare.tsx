@@ -2,6 +2,8 @@
 
 import { useEffect, useState, useTransition } from "react";
 import type { TakeSetView } from "@/lib/takes/view";
+import { isTerminal } from "@/lib/task-view";
+import { useSeenWhenVisible } from "../notify/use-seen";
 import { TakeTile } from "./take-tile";
 import { Transport } from "./transport";
 import { useSyncedPlayback } from "./use-synced-playback";
@@ -31,6 +33,10 @@ function typing(target: EventTarget | null): boolean {
 /** The takes side by side, played in sync, with one transport; Pick marks the chosen one. */
 export function TakeSetCompare({ takeSet, pollMs, pick }: TakeSetCompareProps) {
   const views = useTakeViews(takeSet.views, pollMs);
+  useSeenWhenVisible(
+    `set:${takeSet.id}`,
+    views.every((view) => isTerminal(view.status)),
+  );
   const playable = views.filter((view) => view.status === "completed" && view.videoUrl);
   const playback = useSyncedPlayback(playable.map((view) => view.id));
   const [pickedTaskId, setPickedTaskId] = useState(takeSet.pickedTaskId);

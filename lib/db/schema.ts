@@ -1,4 +1,5 @@
 import {
+  bigserial,
   boolean,
   index,
   integer,
@@ -197,7 +198,83 @@ export const gatewayFacts = pgTable(
   (table) => [primaryKey({ columns: [table.gateway, table.name] })],
 );
 
+/**
+ * What the team hears about (lib/notify): `completed` and `failed` for a task, `export_ready`
+ * for a sequence export (issue 10: the type exists, nothing emits it yet).
+ */
+export const notifyEventTypes = ["completed", "failed", "export_ready"] as const;
+export type NotifyEventType = (typeof notifyEventTypes)[number];
+
+/**
+ * The outbox: one row per event, written in the same transaction as the state change it
+ * reports, so an event is never lost to a crash and never invented for a change that rolled
+ * back. `id` is the stable event id (Standard Webhooks' `webhook-id`, the same on every try);
+ * `body` the exact JSON posted, so every try sends the same bytes. The browser's "done"
+ * notices read it too (by owner, newest first).
+ */
+export const outboxEvents = pgTable(
+  "outbox_events",
+  {
+    id: text("id").primaryKey(),
+    /** Insertion order, for the admin page. */
+    seq: bigserial("seq", { mode: "number" }).notNull(),
+    type: text("type").$type<NotifyEventType>().notNull(),
+    taskId: text("task_id"),
+    takeSetId: text("take_set_id"),
+    sequenceId: text("sequence_id"),
+    /** Who made the video: the member's id, "local" when sign-in is off. */
+    ownerId: text("owner_id").notNull(),
+    body: text("body").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (table) => [
+    index("outbox_events_owner_created_idx").on(table.ownerId, table.createdAt),
+    index("outbox_events_seq_idx").on(table.seq),
+  ],
+);
+
+export const webhookDeliveryStatuses = ["pending", "delivered", "failed"] as const;
+export type WebhookDeliveryStatus = (typeof webhookDeliveryStatuses)[number];
+
+/**
+ * One event to one of WEBHOOK_URLS (as the settings named it when the event was written).
+ * Claimed like our other jobs: a conditional update takes a lease (`nextAttemptAt` moves past
+ * the delivery's timeout), so two sweepers never post one event to one URL at once, and a
+ * server that dies mid-delivery leaves a row that falls due again when its lease ends.
+ */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    eventId: text("event_id")
+      .notNull()
+      .references(() => outboxEvents.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    status: text("status").$type<WebhookDeliveryStatus>().notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    /** When it may be tried next (or when the current try's lease ends). */
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true, precision: 3 })
+      .notNull()
+      .defaultNow(),
+    /** Retries stop 24 h after this: the event's time, or an admin's "Send again". */
+    windowStartedAt: timestamp("window_started_at", { withTimezone: true, precision: 3 })
+      .notNull()
+      .defaultNow(),
+    lastAttemptAt: timestamp("last_attempt_at", { withTimezone: true, precision: 3 }),
+    /** The receiver's HTTP status on the last try, if it answered. */
+    lastStatus: integer("last_status"),
+    /** Why the last try failed, in a sentence (never the secret, never a signature). */
+    lastError: text("last_error"),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true, precision: 3 }),
+  },
+  (table) => [
+    primaryKey({ columns: [table.eventId, table.url] }),
+    index("webhook_deliveries_due_idx").on(table.status, table.nextAttemptAt),
+  ],
+);
+
 export type MediaRow = typeof media.$inferSelect;
 export type TaskRow = typeof tasks.$inferSelect;
 export type TakeSetRow = typeof takeSets.$inferSelect;
 export type DemoVideoRow = typeof demoVideos.$inferSelect;
+export type OutboxEventRow = typeof outboxEvents.$inferSelect;
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;

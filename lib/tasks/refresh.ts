@@ -5,6 +5,7 @@ import { type TaskRow, tasks } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { GatewayError } from "@/lib/gateway";
 import { isTerminal } from "@/lib/task-view";
+import { updateTask } from "./finish";
 import { gatewayFor } from "./gateway";
 import { logEvent } from "./log";
 import { dispatchQuietly } from "./queue";
@@ -73,10 +74,9 @@ async function claimRefresh(id: string): Promise<TaskRow | undefined> {
   return claimed;
 }
 
-async function update(id: string, changes: Partial<TaskRow>): Promise<TaskRow> {
-  const db = await getDb();
-  const [row] = await db.update(tasks).set(changes).where(eq(tasks.id, id)).returning();
-  return row;
+/** A change to the row; one that finishes the task also writes its event (finish.ts). */
+async function update(id: string, changes: Partial<TaskRow>, defer?: Defer): Promise<TaskRow> {
+  return (await updateTask(id, changes, defer)) as TaskRow;
 }
 
 /** A running task ended (at the gateway's word, or ours): its slot goes to the next in line now. */
@@ -91,7 +91,7 @@ async function updateAndFree(
   defer: Defer,
   changes: Partial<TaskRow>,
 ): Promise<TaskRow> {
-  const next = await update(before.id, changes);
+  const next = await update(before.id, changes, defer);
   freesSlot(before, next, defer);
   return next;
 }
@@ -107,12 +107,16 @@ export async function refreshTask(id: string, defer: Defer): Promise<TaskRow | u
   // Since it was claimed (a queued task may have waited long before its create left).
   const sentAt = row.refreshedAt ?? row.createdAt;
   if (row.status === "submitting" && Date.now() - sentAt.getTime() > SUBMIT_STALE_MS) {
-    return update(id, {
-      status: "submit_unknown",
-      errorCode: "submit_interrupted",
-      errorMessage:
-        "The server stopped while sending this request, so we cannot tell whether the video is being made. It was not sent again, to avoid paying twice.",
-    });
+    return update(
+      id,
+      {
+        status: "submit_unknown",
+        errorCode: "submit_interrupted",
+        errorMessage:
+          "The server stopped while sending this request, so we cannot tell whether the video is being made. It was not sent again, to avoid paying twice.",
+      },
+      defer,
+    );
   }
   if (row.status === "waiting") {
     // Someone watches a task in our queue: keep the queue moving (the running tasks that are
@@ -153,7 +157,7 @@ export async function refreshTask(id: string, defer: Defer): Promise<TaskRow | u
     });
     // The provider's own link: the fallback when the gateway's /content cuts a slow copy short.
     if (video.status === "completed" && video.resultUrl) changes.resultUrl = video.resultUrl;
-    const next = await update(id, changes);
+    const next = await update(id, changes, defer);
     freesSlot(claimed, next, defer);
     if (next.status !== claimed.status) {
       logEvent("task.status", { taskId: id, from: claimed.status, to: next.status });

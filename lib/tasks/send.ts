@@ -7,6 +7,7 @@ import { buildCreateBody, GatewayError } from "@/lib/gateway";
 import { gatewayMediaUrl } from "@/lib/media/urls";
 import { PROMPT_REQUIRED_MESSAGE } from "@/lib/video-request";
 import { TaskError } from "./errors";
+import { updateTask } from "./finish";
 import { gatewayFor } from "./gateway";
 import { rememberGatewayFact } from "./gateway-facts";
 import { logEvent } from "./log";
@@ -62,19 +63,15 @@ export const REQUEUED_NOTICE =
  * so the next form asks for one before anyone pays. Returns the error for the form.
  */
 async function refuse(id: string, error: GatewayError): Promise<TaskError> {
-  const db = await getDb();
   const needsPrompt = error.code === "prompt_required:gateway";
   const message = needsPrompt ? PROMPT_REQUIRED_MESSAGE : error.userMessage;
-  await db
-    .update(tasks)
-    .set({
-      status: "refused",
-      idempotencyKey: null,
-      completedAt: new Date(),
-      errorCode: error.code,
-      errorMessage: message,
-    })
-    .where(eq(tasks.id, id));
+  await updateTask(id, {
+    status: "refused",
+    idempotencyKey: null,
+    completedAt: new Date(),
+    errorCode: error.code,
+    errorMessage: message,
+  });
   logEvent("task.refused", { taskId: id, code: error.code, status: error.status });
   if (!needsPrompt) return new TaskError("rejected", message);
   // Best effort: failing to remember must not hide the sentence from the person who asked.
@@ -145,16 +142,12 @@ export async function sendCreate(id: string): Promise<TaskRow> {
 
   try {
     const video = await gatewayFor().createVideo(body);
-    const [row] = await db
-      .update(tasks)
-      .set({
-        gatewayId: video.id,
-        refreshedAt: new Date(),
-        nextSubmitAt: null,
-        ...gatewayToRow(video, undefined, { unknownTimeoutMs: env().UNKNOWN_STATUS_TIMEOUT_MS }),
-      })
-      .where(eq(tasks.id, id))
-      .returning();
+    const row = await updateTask(id, {
+      gatewayId: video.id,
+      refreshedAt: new Date(),
+      nextSubmitAt: null,
+      ...gatewayToRow(video, undefined, { unknownTimeoutMs: env().UNKNOWN_STATUS_TIMEOUT_MS }),
+    });
     logEvent("task.submitted", {
       taskId: id,
       gatewayId: video.id,
@@ -168,16 +161,12 @@ export async function sendCreate(id: string): Promise<TaskRow> {
     }
     if (error instanceof GatewayError && !error.outcomeUnknown) throw await refuse(id, error);
     const code = error instanceof GatewayError ? error.code : "unexpected";
-    const [row] = await db
-      .update(tasks)
-      .set({
-        status: "submit_unknown",
-        errorCode: code,
-        errorMessage:
-          "We sent the request but did not hear back, so we cannot tell whether the video is being made. It was not sent again, to avoid paying twice. Check the gateway's console before trying again.",
-      })
-      .where(eq(tasks.id, id))
-      .returning();
+    const row = await updateTask(id, {
+      status: "submit_unknown",
+      errorCode: code,
+      errorMessage:
+        "We sent the request but did not hear back, so we cannot tell whether the video is being made. It was not sent again, to avoid paying twice. Check the gateway's console before trying again.",
+    });
     logEvent("task.submit_unknown", {
       taskId: id,
       code,

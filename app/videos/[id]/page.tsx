@@ -1,9 +1,10 @@
-import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { dehydrate, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { DeleteVideoButton } from "@/components/history/delete-video-button";
 import { ResultPanel } from "@/components/history/result-panel";
+import { SeededTask } from "@/components/history/seeded-task";
 import { TaskFacts } from "@/components/history/task-facts";
 import type { TaskInput } from "@/components/history/task-inputs";
 import { TaskInputs } from "@/components/history/task-inputs";
@@ -67,7 +68,7 @@ export default async function VideoPage({ params }: { params: Params }) {
   const pollMs = Math.min(env().POLL_INTERVAL_MS, 5000);
 
   return (
-    <HydrationBoundary state={seededTask(task)}>
+    <SeededTask state={seededTask(task)}>
       <main className="mx-auto flex max-w-6xl flex-col gap-6 px-4 py-8 sm:px-6">
         <div className="flex flex-wrap items-end justify-between gap-3">
           <div className="min-w-0">
@@ -172,6 +173,6 @@ export default async function VideoPage({ params }: { params: Params }) {
           </div>
         </div>
       </main>
-    </HydrationBoundary>
+    </SeededTask>
   );
 }

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import { boundToLoopbackOnly, env } from "@/lib/env";
+import { deliverDue } from "@/lib/notify/deliver";
 import { sweepTasks } from "@/lib/tasks/sweep";
 
 export const runtime = "nodejs";
@@ -33,11 +34,18 @@ function allowed(request: Request): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-/** Vercel Cron calls this (see vercel.json) to finish and keep tasks nobody is watching. */
+/**
+ * Vercel Cron calls this (see vercel.json) to finish and keep tasks nobody is watching, and to
+ * post the team's webhooks that are due (retries, and events no request's after-work sent).
+ * Side by side: a receiver that hangs (bounded by WEBHOOK_TIMEOUT_MS) does not hold up tasks.
+ */
 export async function GET(request: Request) {
   if (!allowed(request)) {
     return Response.json({ code: "forbidden", message: "Not allowed." }, { status: 403 });
   }
-  const result = await sweepTasks();
-  return Response.json(result, { headers: { "Cache-Control": "no-store" } });
+  const [result, webhooks] = await Promise.all([
+    sweepTasks(),
+    env().WEBHOOK_URLS.length > 0 ? deliverDue() : Promise.resolve({ claimed: 0, delivered: 0 }),
+  ]);
+  return Response.json({ ...result, webhooks }, { headers: { "Cache-Control": "no-store" } });
 }

@@ -1,0 +1,92 @@
+import type { NotifyEventType } from "@/lib/db/schema";
+
+/**
+ * The JSON a team webhook receives, in Standard Webhooks' envelope: `type`, `timestamp` and
+ * `data`, plus our stable `id` (also sent as `webhook-id`). Pure types and shapers: no I/O,
+ * so the outbox, the Slack shape, the browser's notices and the tests share them.
+ */
+
+/** A task's facts as the event reports them: what was asked and how it ended. */
+export interface EventTask {
+  id: string;
+  status: string;
+  prompt: string | null;
+  negativePrompt: string | null;
+  seconds: number;
+  size: string;
+  seed: number | null;
+  promptExtend: boolean | null;
+  watermark: boolean | null;
+  /** Which media were used, e.g. "first_frame+driving_audio". */
+  combination: string;
+  takeSetId: string | null;
+  takeIndex: number | null;
+  createdAt: string;
+  completedAt: string | null;
+  error: { code: string; message: string } | null;
+}
+
+export interface EventMaker {
+  id: string;
+  name: string | null;
+}
+
+export interface EventLinks {
+  /** The task's page in the studio (members sign in). */
+  task?: string;
+  /** The take set's page, when the task is one of several takes. */
+  takeSet?: string | null;
+  sequence?: string;
+  /** A share link anyone can open, when one exists (lib/notify/share-links.ts). */
+  share: string | null;
+  /** A poster frame anyone holding the link can fetch (signed, expiring), when there is one. */
+  poster?: string | null;
+}
+
+export interface TaskEventData {
+  task: EventTask;
+  maker: EventMaker;
+  links: EventLinks;
+}
+
+/**
+ * A sequence's export is ready (issue 10). Nothing emits it yet: the sequences work will call
+ * `recordEvent` with this shape when an export is kept.
+ */
+export interface ExportReadyData {
+  sequence: { id: string; title: string | null; shots: number; seconds: number };
+  maker: EventMaker;
+  links: EventLinks & { sequence: string; export: string | null };
+}
+
+export type WebhookEvent =
+  | { id: string; type: "completed" | "failed"; timestamp: string; data: TaskEventData }
+  | { id: string; type: "export_ready"; timestamp: string; data: ExportReadyData };
+
+export type { NotifyEventType };
+
+/** The first line of a notice: "Video ready: <prompt>" / "Video failed: <reason>". */
+export function headline(event: WebhookEvent): string {
+  if (event.type === "export_ready") {
+    return `Export ready: ${event.data.sequence.title ?? `sequence ${event.data.sequence.id}`}`;
+  }
+  const { task } = event.data;
+  const what = clip(task.prompt?.trim() || "a video without a prompt", 120);
+  if (event.type === "completed") return `Video ready: ${what}`;
+  return `Video failed: ${clip(task.error?.message ?? "no reason given", 160)}`;
+}
+
+/** The second line: which video, for a failure; the settings, for a success. */
+export function detail(event: WebhookEvent): string {
+  if (event.type === "export_ready") return `${event.data.sequence.shots} shots`;
+  const { task } = event.data;
+  const take = task.takeIndex ? ` · take ${task.takeIndex}` : "";
+  if (event.type === "failed") {
+    return `${clip(task.prompt?.trim() || "Without a prompt", 120)} · ${task.seconds} s · ${task.size}${take}`;
+  }
+  return `${task.seconds} s · ${task.size}${take}${task.seed !== null ? ` · seed ${task.seed}` : ""}`;
+}
+
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+}

@@ -1,0 +1,22 @@
+/**
+ * What the browser announces when a video someone started finishes (components/notify): one
+ * notice per task, or one per take set once all its takes are done. Pure: the feed route
+ * builds them, the browser shows them.
+ */
+export interface DoneNotice {
+  /** What is announced, once across tabs: `task:<id>` or `set:<id>`. */
+  key: string;
+  kind: "completed" | "failed";
+  /** "Video ready: <prompt>" / "Video failed: <reason>" / "Takes ready: <prompt>". */
+  title: string;
+  body: string;
+  /** Where clicking goes: the video's page, or the take set's. */
+  url: string;
+  /** When the event was written (ms since epoch). */
+  at: number;
+}
+
+/** The key a started task (or take set) is announced under. */
+export function noticeKey(target: { taskId?: string | null; takeSetId?: string | null }): string {
+  return target.takeSetId ? `set:${target.takeSetId}` : `task:${target.taskId}`;
+}
