@@ -1,0 +1,27 @@
+export {
+  addComment,
+  addViewerComment,
+  type CommentAddedEvent,
+  type CommentTarget,
+  type CommentView,
+  commentsOn,
+  decideReview,
+  deleteComment,
+  markCommentsRead,
+  onCommentAdded,
+  type ReviewStateView,
+  reviewStateOf,
+  unreadCommentCount,
+} from "./comments";
+export { ReviewError } from "./errors";
+export {
+  activeShareFor,
+  allShareLinks,
+  createShareLink,
+  openShare,
+  revokeShareLink,
+  type SharedVideo,
+  type ShareLinkSummary,
+  type ShareLookup,
+  shareLinksFor,
+} from "./shares";
