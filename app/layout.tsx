@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import { SiteHeader } from "@/components/site-header";
 import { displayName } from "@/lib/auth/members";
 import { getCurrentUser } from "@/lib/auth/session";
 import { signInEnabled } from "@/lib/auth/settings";
 import { isDemoGateway, publicBaseUrl } from "@/lib/env";
+import { newCommentsFor } from "@/lib/review";
 import "./globals.css";
 import { signOutAction } from "./actions";
 import { Providers } from "./providers";
@@ -44,7 +46,25 @@ export function generateMetadata(): Metadata {
 export const dynamic = "force-dynamic";
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const member = signInEnabled() ? await getCurrentUser() : null;
+  // A share-link page (proxy.ts marks it) shows no studio header: nothing there leads in.
+  if ((await headers()).get("x-wan-share-page") === "1") {
+    return (
+      <html lang="en">
+        <body>
+          <header className="border-ink/10 bg-paper-raised border-b">
+            <p className="mx-auto max-w-4xl px-4 py-3 text-lg font-bold tracking-tight sm:px-6">
+              wan-studio
+            </p>
+          </header>
+          <Providers>{children}</Providers>
+        </body>
+      </html>
+    );
+  }
+  const user = await getCurrentUser();
+  const member = signInEnabled() ? user : null;
+  // Comments by others on my own work that I have not read; a database hiccup hides it.
+  const unread = user ? await newCommentsFor(user).catch(() => null) : null;
   return (
     <html lang="en">
       <body>
@@ -52,6 +72,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           demo={isDemoGateway()}
           member={member ? { name: displayName(member), email: member.email } : null}
           signOut={signOutAction}
+          newComments={unread}
         />
         <Providers>{children}</Providers>
       </body>

@@ -6,13 +6,21 @@ export interface HeaderMember {
   email: string;
 }
 
+/** Comments by others on my work that I have not read, and where the latest one is. */
+export interface HeaderNewComments {
+  count: number;
+  latest: { kind: "task" | "take_set"; id: string } | null;
+}
+
 export function SiteHeader({
   demo,
   member,
   signOut,
+  newComments,
 }: {
   demo: boolean;
   member?: HeaderMember | null;
+  newComments?: HeaderNewComments | null;
   /** The sign-out server action (passed in: components don't import app/). */
   signOut?: () => Promise<void>;
 }) {
@@ -34,6 +42,14 @@ export function SiteHeader({
           </Link>
         </nav>
         <div className="flex flex-wrap items-center gap-3">
+          {newComments && newComments.count > 0 && newComments.latest ? (
+            <Link
+              href={`/${newComments.latest.kind === "task" ? "videos" : "takes"}/${newComments.latest.id}#comments`}
+              className="bg-accent-soft text-accent-strong rounded-full px-3 py-1 text-sm font-medium hover:underline"
+            >
+              {newComments.count === 1 ? "1 new comment" : `${newComments.count} new comments`}
+            </Link>
+          ) : null}
           {demo ? (
             <p className="bg-warning-soft text-warning rounded-full px-3 py-1 text-sm font-medium">
               Demo mode: videos come from the built-in demo gateway, nothing is billed.

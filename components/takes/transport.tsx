@@ -1,9 +1,9 @@
 "use client";
 
 import { useEffect, useId, useRef } from "react";
-import { usePlayerLink } from "../review/player-link";
-import { PinMarks } from "../review/pin-marks";
 import { formatPosition, PLAYBACK_SPEEDS, TAKE_FPS } from "@/lib/takes/sync";
+import { PinMarks } from "../review/pin-marks";
+import { usePlayerLink } from "../review/player-link";
 import type { SyncedPlayback } from "./use-synced-playback";
 
 /** Shape, focus and disabled look shared by the transport's buttons; each adds its surface. */

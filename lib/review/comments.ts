@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, gt, inArray, isNull, ne, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, ne, or, sql } from "drizzle-orm";
 import type { CurrentUser } from "@/lib/auth/user";
 import { getDb } from "@/lib/db/client";
 import {
@@ -217,11 +217,17 @@ export async function markCommentsRead(
     });
 }
 
+/** New comments for a member: how many, and where the latest one is. */
+export interface NewComments {
+  count: number;
+  latest: CommentTarget | null;
+}
+
 /**
  * Comments by others on the member's own videos and take sets that they have not read: the
  * header's badge. Counted per target against the member's last read of it.
  */
-export async function unreadCommentCount(user: CurrentUser): Promise<number> {
+export async function newCommentsFor(user: CurrentUser): Promise<NewComments> {
   const db = await getDb();
   const ownTask = and(
     eq(comments.targetKind, "task"),
@@ -237,8 +243,13 @@ export async function unreadCommentCount(user: CurrentUser): Promise<number> {
       db.select({ id: takeSets.id }).from(takeSets).where(eq(takeSets.ownerId, user.id)),
     ),
   );
-  const [row] = await db
-    .select({ count: sql<number>`count(*)::int` })
+  const rows = await db
+    .select({
+      kind: comments.targetKind,
+      id: comments.targetId,
+      count: sql<number>`count(*)::int`,
+      latest: sql<Date>`max(${comments.createdAt})`,
+    })
     .from(comments)
     .leftJoin(
       commentReads,
@@ -254,8 +265,15 @@ export async function unreadCommentCount(user: CurrentUser): Promise<number> {
         or(isNull(comments.authorId), ne(comments.authorId, user.id)),
         or(isNull(commentReads.readAt), gt(comments.createdAt, commentReads.readAt)),
       ),
-    );
-  return row?.count ?? 0;
+    )
+    .groupBy(comments.targetKind, comments.targetId)
+    .orderBy(desc(sql`max(${comments.createdAt})`))
+    .limit(100);
+  const [first] = rows;
+  return {
+    count: rows.reduce((sum, row) => sum + row.count, 0),
+    latest: first ? { kind: first.kind, id: first.id } : null,
+  };
 }
 
 /** The review state of a video as pages show it. */

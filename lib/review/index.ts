@@ -8,10 +8,11 @@ export {
   decideReview,
   deleteComment,
   markCommentsRead,
+  type NewComments,
+  newCommentsFor,
   onCommentAdded,
   type ReviewStateView,
   reviewStateOf,
-  unreadCommentCount,
 } from "./comments";
 export { ReviewError } from "./errors";
 export {

@@ -40,63 +40,63 @@ export default async function TakeSetPage({ params }: { params: Params }) {
 
   return (
     <PlayerLinkProvider>
-    <main className="mx-auto flex max-w-6xl flex-col gap-6 px-4 py-8 sm:px-6">
-      <div className="flex flex-wrap items-end justify-between gap-3">
-        <div className="min-w-0">
-          <p className="text-ink-soft text-sm">
-            <Link href="/videos" className="hover:underline">
-              History
-            </Link>{" "}
-            / Takes {takeSet.id}
-          </p>
-          <h1 className="truncate text-2xl font-bold tracking-tight">
-            {first?.prompt ?? "Untitled takes"}
-          </h1>
-          <p className="text-ink-soft text-sm">
-            {takeSet.takes} takes by{" "}
-            <span className="text-ink font-medium">{takeSet.ownerName}</span>
-            {first ? ` · ${first.seconds} s · ${first.size}` : ""}
-            {first
-              ? ` · about ${takeSet.takes} × ${formatUsd(each)} = ${formatUsd(takeSet.takes * each)}`
-              : ""}
-          </p>
-        </div>
-        {first ? (
-          <Link
-            href={`/?remixSet=${takeSet.id}`}
-            className="bg-accent hover:bg-accent-strong rounded-md px-4 py-2 text-sm font-medium text-white"
-          >
-            Remix these takes
-          </Link>
-        ) : null}
-      </div>
-      {takeSet.views.length === 0 ? (
-        <p role="status" className="bg-paper-sunk text-ink-soft rounded-lg px-4 py-6 text-center">
-          Every take of this set has been deleted.
-        </p>
-      ) : (
-        <>
-          <TakeSetCompare takeSet={takeSet} pollMs={pollMs} pick={pickTake} />
-          <section aria-labelledby="differences-heading" className="flex flex-col gap-2">
-            <h2
-              id="differences-heading"
-              className="text-ink-soft text-sm font-semibold tracking-wide uppercase"
+      <main className="mx-auto flex max-w-6xl flex-col gap-6 px-4 py-8 sm:px-6">
+        <div className="flex flex-wrap items-end justify-between gap-3">
+          <div className="min-w-0">
+            <p className="text-ink-soft text-sm">
+              <Link href="/videos" className="hover:underline">
+                History
+              </Link>{" "}
+              / Takes {takeSet.id}
+            </p>
+            <h1 className="truncate text-2xl font-bold tracking-tight">
+              {first?.prompt ?? "Untitled takes"}
+            </h1>
+            <p className="text-ink-soft text-sm">
+              {takeSet.takes} takes by{" "}
+              <span className="text-ink font-medium">{takeSet.ownerName}</span>
+              {first ? ` · ${first.seconds} s · ${first.size}` : ""}
+              {first
+                ? ` · about ${takeSet.takes} × ${formatUsd(each)} = ${formatUsd(takeSet.takes * each)}`
+                : ""}
+            </p>
+          </div>
+          {first ? (
+            <Link
+              href={`/?remixSet=${takeSet.id}`}
+              className="bg-accent hover:bg-accent-strong rounded-md px-4 py-2 text-sm font-medium text-white"
             >
-              What differs
-            </h2>
-            <TakeDifferences
-              differences={differingSettings(takeSet.views)}
-              labels={takeSet.views.map((view) => ({ index: view.takeIndex, of: takeSet.takes }))}
-            />
-          </section>
-        </>
-      )}
-      <CommentsPanel
-        initial={comments}
-        add={addComment.bind(null, target)}
-        remove={deleteComment}
-      />
-    </main>
+              Remix these takes
+            </Link>
+          ) : null}
+        </div>
+        {takeSet.views.length === 0 ? (
+          <p role="status" className="bg-paper-sunk text-ink-soft rounded-lg px-4 py-6 text-center">
+            Every take of this set has been deleted.
+          </p>
+        ) : (
+          <>
+            <TakeSetCompare takeSet={takeSet} pollMs={pollMs} pick={pickTake} />
+            <section aria-labelledby="differences-heading" className="flex flex-col gap-2">
+              <h2
+                id="differences-heading"
+                className="text-ink-soft text-sm font-semibold tracking-wide uppercase"
+              >
+                What differs
+              </h2>
+              <TakeDifferences
+                differences={differingSettings(takeSet.views)}
+                labels={takeSet.views.map((view) => ({ index: view.takeIndex, of: takeSet.takes }))}
+              />
+            </section>
+          </>
+        )}
+        <CommentsPanel
+          initial={comments}
+          add={addComment.bind(null, target)}
+          remove={deleteComment}
+        />
+      </main>
     </PlayerLinkProvider>
   );
 }
