@@ -73,6 +73,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           member={member ? { name: displayName(member), email: member.email } : null}
           signOut={signOutAction}
           newComments={unread}
+          admin={user?.isAdmin ?? false}
         />
         <Providers>{children}</Providers>
       </body>

@@ -17,7 +17,10 @@ export function SiteHeader({
   member,
   signOut,
   newComments,
+  admin = false,
 }: {
+  /** Admins also see the team's share links. */
+  admin?: boolean;
   demo: boolean;
   member?: HeaderMember | null;
   newComments?: HeaderNewComments | null;
@@ -40,6 +43,11 @@ export function SiteHeader({
           <Link href="/usage" className="text-ink-soft hover:text-ink text-sm">
             Usage
           </Link>
+          {admin ? (
+            <Link href="/shares" className="text-ink-soft hover:text-ink text-sm">
+              Share links
+            </Link>
+          ) : null}
         </nav>
         <div className="flex flex-wrap items-center gap-3">
           {newComments && newComments.count > 0 && newComments.latest ? (
