@@ -225,10 +225,12 @@ test("revoked, expired and wrong links all answer the same not-found page", asyn
 
   // Revoke from the video's page: links are listed newest first.
   await alice.goto(`/videos/${taskId}`);
+  const listed = alice.getByRole("list", { name: "Share links" }).getByRole("listitem");
+  const before = await listed.count();
   const toRevoke = await makeLink(alice);
-  await alice
-    .getByRole("list", { name: "Share links" })
-    .getByRole("listitem")
+  // The list shows the new link (newest first) once the page has refreshed.
+  await expect(listed).toHaveCount(before + 1);
+  await listed
     .first()
     .getByRole("button", { name: /^Revoke/ })
     .click();
