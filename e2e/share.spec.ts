@@ -2,6 +2,7 @@ import { type APIResponse, type Browser, expect, type Page, test } from "@playwr
 import postgres from "postgres";
 import { expectNoAxeViolations } from "./axe";
 import { StudioPage } from "./pages/studio";
+import { TakeSetPage, TakesControl } from "./pages/takes";
 import { SHARE_E2E, shareDatabaseUrl } from "./share-settings";
 
 /**
@@ -279,4 +280,66 @@ test("the admin page lists every link; members who are not admins do not get it"
   await expect(rows.filter({ hasText: PROMPT }).first()).toBeVisible();
   await expectNoAxeViolations(lead, "share links admin page");
   await lead.context().close();
+});
+
+test("a take set takes comments pinned to the transport's time; the pin seeks every take", async () => {
+  test.setTimeout(90_000);
+  await alice.goto("/");
+  const studio = new StudioPage(alice);
+  const takes = new TakesControl(alice);
+  await studio.upload("First frame", "portrait.png");
+  await studio.setPrompt("Two takes to review");
+  await takes.option(2).check();
+  await studio.generate();
+  await expect(alice).toHaveURL(/[?&]set=[^&]+/);
+  const setId = new URL(alice.url()).searchParams.get("set") as string;
+  const set = new TakeSetPage(alice);
+  await set.goto(setId);
+  await expect(set.position).toBeEnabled({ timeout: 30_000 });
+  await set.position.fill("1");
+  await alice.getByLabel("Comment", { exact: true }).fill("Take 2 breathes better here");
+  await alice.getByLabel("Pin to the player's current time").check();
+  await alice.getByRole("button", { name: "Add comment" }).click();
+  const comments = alice.getByRole("list", { name: "Comments" });
+  await expect(comments).toContainText("Take 2 breathes better here");
+  const pin = comments.getByRole("button", { name: /^Play from 0:01\.0$/ });
+  await expect(pin).toBeVisible();
+  await set.position.fill("0");
+  await pin.click();
+  await expect
+    .poll(() => set.position.evaluate((element) => Number((element as HTMLInputElement).value)))
+    .toBeCloseTo(1, 1);
+  await expect(alice.getByRole("list", { name: "Comment pins" }).getByRole("button")).toHaveCount(
+    1,
+  );
+  await expectNoAxeViolations(alice, "take set with comments");
+});
+
+// Last: it spends this server's allowance of wrong tokens (no trusted proxy here, so every
+// client is one and the same).
+test("guessing tokens is cut off: past the limit even a right link finds nothing", async ({
+  browser,
+}) => {
+  const good = await (async () => {
+    await alice.goto(`/videos/${taskId}`);
+    return makeLink(alice);
+  })();
+  const viewer = await viewerPage(browser);
+  const statuses: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    const guess = `${"B".repeat(40)}${String(i).padStart(3, "0")}`;
+    statuses.push((await viewer.request.get(`/s/${guess}/video`)).status());
+  }
+  expect(statuses.filter((status) => status === 200 || status === 206)).toEqual([]);
+  expect(statuses).toContain(429);
+  // Forged addresses do not buy a fresh allowance.
+  const forged = await viewer.request.get(`/s/${"C".repeat(43)}/video`, {
+    headers: { "X-Forwarded-For": "203.0.113.77" },
+  });
+  expect(forged.status()).toBe(429);
+  expect(Number(forged.headers()["retry-after"])).toBeGreaterThan(0);
+  expect((await viewer.request.get(`${good}/video`)).status()).toBe(429);
+  const page = await viewer.request.get(good);
+  expect(page.status()).toBe(404);
+  await viewer.context().close();
 });

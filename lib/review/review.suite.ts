@@ -395,5 +395,39 @@ export function describeReview(name: string, databaseUrl: () => string | undefin
         code: "task_not_found",
       });
     });
+
+    it("runs a connected comment hook inside the comment's transaction: a failing hook keeps nothing", async () => {
+      const target = { kind: "task", id: other.id } as const;
+      const seen: string[] = [];
+      review.onCommentAdded(async (tx, event) => {
+        const [row] = await tx
+          .select()
+          .from(schema.comments)
+          .where(eq(schema.comments.id, event.comment.id));
+        seen.push(`${row?.body} for ${event.ownerId}`);
+      });
+      try {
+        await review.addComment(target, { body: "hooked" }, bob);
+        expect(seen).toEqual([`hooked for ${other.ownerId}`]);
+        review.onCommentAdded(async () => {
+          throw new Error("outbox down");
+        });
+        await expect(review.addComment(target, { body: "lost" }, bob)).rejects.toThrow(
+          "outbox down",
+        );
+        expect((await review.commentsOn(target, bob)).map((c) => c.body)).not.toContain("lost");
+      } finally {
+        review.onCommentAdded(undefined);
+      }
+    });
+
+    it("names a video's active share link (never a dead one) for the webhooks", async () => {
+      const fresh = await keptVideo("webhook shot");
+      expect(await review.activeShareFor(fresh.id)).toBeNull();
+      const made = await review.createShareLink(fresh.id, { days: 7 }, alice);
+      expect((await review.activeShareFor(fresh.id))?.id).toBe(made.link.id);
+      await review.revokeShareLink(made.link.id, alice);
+      expect(await review.activeShareFor(fresh.id)).toBeNull();
+    });
   });
 }
