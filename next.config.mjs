@@ -26,6 +26,15 @@ const nextConfig = {
           { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
         ],
       },
+      // Share-link pages and their video: public, so never indexed, and the token in their
+      // address is never sent on to another site as a referrer.
+      {
+        source: "/s/:path*",
+        headers: [
+          { key: "X-Robots-Tag", value: "noindex, nofollow" },
+          { key: "Referrer-Policy", value: "no-referrer" },
+        ],
+      },
     ];
   },
   // `npm test` type-checks with tsc before anything else; checking again inside every build

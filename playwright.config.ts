@@ -4,6 +4,7 @@ import { DEPLOYED_E2E } from "./e2e/deployed-settings";
 import { NEW_API_E2E } from "./e2e/new-api-settings";
 import { QUEUE_E2E } from "./e2e/queue-settings";
 import { S3_E2E } from "./e2e/s3-settings";
+import { SHARE_E2E } from "./e2e/share-settings";
 import { WEBHOOKS_E2E } from "./e2e/webhooks-settings";
 
 /**
@@ -137,6 +138,7 @@ const NOT_DEMO = [
   /deployed\.spec\.ts$/,
   /queue\.spec\.ts$/,
   /webhooks\.spec\.ts$/,
+  /share\.spec\.ts$/,
 ];
 
 /** What the demo gateway of the `new-api` servers is set to, besides its dialect. */
@@ -193,6 +195,7 @@ export default defineConfig({
       testMatch: /deployed\.spec\.ts$/,
       use: { baseURL: DEPLOYED_E2E.baseURL },
     },
+    { name: "share", testMatch: /share\.spec\.ts$/, use: { baseURL: SHARE_E2E.baseURL } },
   ],
   // Started one after the other: the other app servers reuse the build the first one makes.
   webServer: [
@@ -319,6 +322,25 @@ export default defineConfig({
         AUTH_SECRET: DEPLOYED_E2E.authSecret,
         AUTH_URL: DEPLOYED_E2E.baseURL,
         AUTH_ALLOWED_DOMAINS: "studio.test",
+      },
+    }),
+    // Share links and review: sign-in on (the viewer is really signed out), on a fresh
+    // Postgres database the spec reaches to expire a link without waiting.
+    oidcProvider(SHARE_E2E),
+    appServer({
+      port: SHARE_E2E.port,
+      dataDir: SHARE_E2E.dataDir,
+      url: `http://127.0.0.1:${SHARE_E2E.port}/sign-in`,
+      start: `node e2e/deployed-server.mjs ${SHARE_E2E.port} ${SHARE_E2E.databaseName}`,
+      env: {
+        AUTH_OIDC_ISSUER: SHARE_E2E.issuer,
+        AUTH_OIDC_CLIENT_ID: SHARE_E2E.clientId,
+        AUTH_OIDC_CLIENT_SECRET: SHARE_E2E.clientSecret,
+        AUTH_OIDC_NAME: SHARE_E2E.providerName,
+        AUTH_SECRET: SHARE_E2E.authSecret,
+        AUTH_URL: SHARE_E2E.baseURL,
+        AUTH_ALLOWED_DOMAINS: SHARE_E2E.allowedDomains,
+        AUTH_ADMIN_EMAILS: SHARE_E2E.adminEmails,
       },
     }),
   ],

@@ -7,6 +7,9 @@ function originOf(url: string | undefined): string | undefined {
   return url ? new URL(url).origin : undefined;
 }
 
+/** Set on requests for share-link pages (see app/layout.tsx). */
+const SHARE_PAGE_HEADER = "x-wan-share-page";
+
 /** Where an undecodable page address is sent: the app's not-found page (404). */
 const NOT_FOUND_PAGE = "/_not-found";
 
@@ -34,6 +37,10 @@ export function proxy(request: NextRequest) {
     development: process.env.NODE_ENV === "development",
   });
   const headers = new Headers(request.headers);
+  // Share-link pages (/s/<token>) get a layout without the studio's header: no way in from
+  // them. Only this proxy says so; whatever a request claims is dropped.
+  headers.delete(SHARE_PAGE_HEADER);
+  if (pathname.startsWith("/s/")) headers.set(SHARE_PAGE_HEADER, "1");
   // Next reads the nonce from the request's CSP header and stamps it on its scripts.
   headers.set("content-security-policy", policy);
   headers.set("x-nonce", nonce);

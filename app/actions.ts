@@ -1,9 +1,24 @@
 "use server";
 
+import { headers } from "next/headers";
 import { z } from "zod";
 import { endSession, getCurrentUser, requireUser, startSignIn } from "@/lib/auth/session";
 import { type CurrentUser, UnauthorizedError } from "@/lib/auth/user";
+import { clientAddress, clientKey } from "@/lib/http/client";
 import { MediaRejectedError } from "@/lib/media/errors";
+import {
+  addComment as addCommentOn,
+  addViewerComment,
+  type CommentView,
+  createShareLink as createShareLinkFor,
+  decideReview,
+  deleteComment as deleteCommentById,
+  openShare,
+  ReviewError,
+  type ReviewStateView,
+  revokeShareLink as revokeShareLinkById,
+  type ShareLinkSummary,
+} from "@/lib/review";
 import { pickTake as pickTakeInSet, TakeError } from "@/lib/takes";
 import { cancelTask, deleteTask, submitTask, TaskError } from "@/lib/tasks";
 import {
@@ -112,7 +127,7 @@ async function answer<T>(
   try {
     return await run();
   } catch (error) {
-    if (error instanceof TaskError || error instanceof TakeError) {
+    if (error instanceof TaskError || error instanceof TakeError || error instanceof ReviewError) {
       return { ok: false, error: { code: error.code, message: error.message } };
     }
     logEvent(failedEvent, { error: error instanceof Error ? error.message : "unknown" });
@@ -178,6 +193,133 @@ export async function pickTake(takeSetId: unknown, taskId: unknown): Promise<Pic
   return answer("action.pick_failed", async () => {
     const view = await pickTakeInSet(set.data, take.data, user);
     return { ok: true, pickedTaskId: view.pickedTaskId, pickedBy: view.pickedBy } as const;
+  });
+}
+
+const reviewIdSchema = z.string().regex(/^(sl|cm)_[A-Za-z0-9_-]{16}$/);
+const NOT_SIGNED_IN = {
+  ok: false,
+  error: { code: "unauthorized", message: "Sign in to continue." },
+} as const;
+
+/** What making a share link answers: the token's path, shown once (only its hash is kept). */
+export type CreateShareLinkResult =
+  | { ok: true; path: string; link: ShareLinkSummary }
+  | { ok: false; error: ActionError };
+
+/** Share a kept video through a public link: expiry of 1, 7 or 30 days and what it shows. */
+export async function createShareLink(
+  taskId: unknown,
+  options: unknown,
+): Promise<CreateShareLinkResult> {
+  const user = await getCurrentUser();
+  if (!user) return NOT_SIGNED_IN;
+  const parsed = taskIdSchema.safeParse(taskId);
+  if (!parsed.success) {
+    return { ok: false, error: { code: "task_not_found", message: "There is no such video." } };
+  }
+  return answer("action.share_failed", async () => {
+    const made = await createShareLinkFor(parsed.data, options, user);
+    return { ok: true, path: `/s/${made.token}`, link: made.link } as const;
+  });
+}
+
+/** Revoke a share link at once (its maker, the video's maker, or an admin). */
+export async function revokeShareLink(linkId: unknown): Promise<VideoActionResult> {
+  const user = await getCurrentUser();
+  if (!user) return NOT_SIGNED_IN;
+  const parsed = reviewIdSchema.safeParse(linkId);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      error: { code: "share_not_found", message: "There is no such share link." },
+    };
+  }
+  return answer("action.revoke_share_failed", async () => {
+    await revokeShareLinkById(parsed.data, user);
+    return { ok: true } as const;
+  });
+}
+
+export type CommentResult = { ok: true; comment: CommentView } | { ok: false; error: ActionError };
+
+const commentTargetSchema = z.object({
+  kind: z.enum(["task", "take_set"]),
+  id: taskIdSchema,
+});
+
+/** A member's comment on a video or a take set, optionally pinned to a time. */
+export async function addComment(target: unknown, input: unknown): Promise<CommentResult> {
+  const user = await getCurrentUser();
+  if (!user) return NOT_SIGNED_IN;
+  const parsed = commentTargetSchema.safeParse(target);
+  if (!parsed.success) {
+    return { ok: false, error: { code: "task_not_found", message: "There is no such video." } };
+  }
+  return answer("action.comment_failed", async () => {
+    const comment = await addCommentOn(parsed.data, input, user);
+    return { ok: true, comment } as const;
+  });
+}
+
+/** Delete a comment: its author or an admin. */
+export async function deleteComment(commentId: unknown): Promise<VideoActionResult> {
+  const user = await getCurrentUser();
+  if (!user) return NOT_SIGNED_IN;
+  const parsed = reviewIdSchema.safeParse(commentId);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      error: { code: "comment_not_found", message: "There is no such comment." },
+    };
+  }
+  return answer("action.delete_comment_failed", async () => {
+    await deleteCommentById(parsed.data, user);
+    return { ok: true } as const;
+  });
+}
+
+export type ReviewDecisionResult =
+  | { ok: true; state: ReviewStateView }
+  | { ok: false; error: ActionError };
+
+const decisionSchema = z.enum(["approved", "changes_requested"]);
+
+/** Approve a video, or ask for changes: the latest decision wins. */
+export async function decideVideo(
+  taskId: unknown,
+  decision: unknown,
+): Promise<ReviewDecisionResult> {
+  const user = await getCurrentUser();
+  if (!user) return NOT_SIGNED_IN;
+  const id = taskIdSchema.safeParse(taskId);
+  const choice = decisionSchema.safeParse(decision);
+  if (!id.success || !choice.success) {
+    return { ok: false, error: { code: "task_not_found", message: "There is no such video." } };
+  }
+  return answer("action.review_failed", async () => {
+    const state = await decideReview(id.data, choice.data, user);
+    return { ok: true, state } as const;
+  });
+}
+
+/**
+ * A share-link viewer's comment, under the name they typed. No session: the token is the
+ * permission, checked (and rate-limited) as the page checks it, and a link that does not open
+ * answers exactly as a wrong one.
+ */
+export async function addSharedComment(token: unknown, input: unknown): Promise<CommentResult> {
+  const client = clientKey(clientAddress(await headers()));
+  const lookup = await openShare(typeof token === "string" ? token : "", client);
+  if (!lookup.found) {
+    return {
+      ok: false,
+      error: { code: "share_not_found", message: "This link does not open anything." },
+    };
+  }
+  return answer("action.shared_comment_failed", async () => {
+    const comment = await addViewerComment(lookup.shared, input);
+    return { ok: true, comment } as const;
   });
 }
 

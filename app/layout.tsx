@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { type ReactNode, Suspense } from "react";
 import { DoneNotifier } from "@/components/notify/done-notifier";
 import { SiteHeader } from "@/components/site-header";
@@ -6,6 +7,7 @@ import { displayName } from "@/lib/auth/members";
 import { getCurrentUser } from "@/lib/auth/session";
 import { signInEnabled } from "@/lib/auth/settings";
 import { env, isDemoGateway, publicBaseUrl } from "@/lib/env";
+import { newCommentsFor } from "@/lib/review";
 import "./globals.css";
 import { signOutAction } from "./actions";
 
@@ -48,6 +50,8 @@ export const dynamic = "force-dynamic";
 async function HeaderWithMember({ demo }: { demo: boolean }) {
   const user = await getCurrentUser();
   const member = signInEnabled() ? user : null;
+  // Comments by others on my own work that I have not read; a database hiccup hides it.
+  const unread = user ? await newCommentsFor(user).catch(() => null) : null;
   return (
     <SiteHeader
       demo={demo}
@@ -55,6 +59,8 @@ async function HeaderWithMember({ demo }: { demo: boolean }) {
       signOut={signOutAction}
       notify={user !== null}
       webhooksLink={Boolean(user?.isAdmin) && env().WEBHOOK_URLS.length > 0}
+      newComments={unread}
+      admin={user?.isAdmin ?? false}
     />
   );
 }
@@ -66,11 +72,26 @@ async function Notifier() {
 }
 
 /**
- * Awaits nothing: the first bytes of every page go out without waiting for the session. The
+ * Awaits nothing but the request's headers: the first bytes of every page go out without waiting for the session. The
  * header first shows without the member and the member streams in (the page itself still
  * checks the session before it renders anything, see requirePageUser).
  */
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // A share-link page (proxy.ts marks it) shows no studio header: nothing there leads in.
+  if ((await headers()).get("x-wan-share-page") === "1") {
+    return (
+      <html lang="en">
+        <body>
+          <header className="border-ink/10 bg-paper-raised border-b">
+            <p className="mx-auto max-w-4xl px-4 py-3 text-lg font-bold tracking-tight sm:px-6">
+              wan-studio
+            </p>
+          </header>
+          {children}
+        </body>
+      </html>
+    );
+  }
   const demo = isDemoGateway();
   return (
     <html lang="en">

@@ -7,19 +7,30 @@ export interface HeaderMember {
   email: string;
 }
 
+/** Comments by others on my work that I have not read, and where the latest one is. */
+export interface HeaderNewComments {
+  count: number;
+  latest: { kind: "task" | "take_set"; id: string } | null;
+}
+
 export function SiteHeader({
   demo,
   member,
   signOut,
   notify = false,
   webhooksLink = false,
+  newComments,
+  admin = false,
 }: {
+  /** Admins also see the team's share links. */
+  admin?: boolean;
   demo: boolean;
   /** Someone is signed in (or the demo's local user): offer the notifications control. */
   notify?: boolean;
   /** An admin, with team webhooks set: a link to their deliveries. */
   webhooksLink?: boolean;
   member?: HeaderMember | null;
+  newComments?: HeaderNewComments | null;
   /** The sign-out server action (passed in: components don't import app/). */
   signOut?: () => Promise<void>;
 }) {
@@ -44,9 +55,22 @@ export function SiteHeader({
               Webhooks
             </Link>
           ) : null}
+          {admin ? (
+            <Link href="/shares" className="text-ink-soft hover:text-ink text-sm">
+              Share links
+            </Link>
+          ) : null}
         </nav>
         <div className="flex flex-wrap items-center gap-3">
           {notify ? <NotifyToggle /> : null}
+          {newComments && newComments.count > 0 && newComments.latest ? (
+            <Link
+              href={`/${newComments.latest.kind === "task" ? "videos" : "takes"}/${newComments.latest.id}#comments`}
+              className="bg-accent-soft text-accent-strong rounded-full px-3 py-1 text-sm font-medium hover:underline"
+            >
+              {newComments.count === 1 ? "1 new comment" : `${newComments.count} new comments`}
+            </Link>
+          ) : null}
           {demo ? (
             <p className="bg-warning-soft text-warning rounded-full px-3 py-1 text-sm font-medium">
               Demo mode: videos come from the built-in demo gateway, nothing is billed.

@@ -242,6 +242,17 @@ const envSchema = z.object({
   ),
   /** How long one webhook delivery may take before it counts as a timeout (and is retried). */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /**
+   * How many proxies of yours stand in front of `next start` and append the address they saw
+   * to X-Forwarded-For (e.g. 1 behind one nginx). 0: none, so the header is the client's own
+   * words and is never used to tell clients apart. On Vercel the platform sets it and it is
+   * trusted whatever this says.
+   */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Wrong share-link tokens one client may try per 10 minutes before it is refused. */
+  SHARE_MISSES_PER_CLIENT: z.coerce.number().int().min(1).default(20),
+  /** Wrong share-link tokens all clients together may try per 10 minutes. */
+  SHARE_MISSES_TOTAL: z.coerce.number().int().min(1).default(500),
   /** Set by Vercel on its deployments: its proxy sets the forwarded headers Auth.js reads. */
   VERCEL: z.preprocess(emptyAsUndefined, z.string().optional()),
 });

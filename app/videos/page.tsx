@@ -5,6 +5,7 @@ import { HistoryFilters } from "@/components/history/history-filters";
 import { type HistoryEntry, HistoryItem } from "@/components/history/history-item";
 import { requirePageUser } from "@/lib/auth/session";
 import { SEED_FILTER_IGNORED, seedFilter } from "@/lib/model-options";
+import { type ReviewFilter, reviewFilters } from "@/lib/review/rules";
 import { listTasks, ownerLabel, type StateFilter, stateFilters } from "@/lib/tasks";
 import { isAllowedCombination, type MediaKind } from "@/lib/video-request";
 
@@ -42,6 +43,9 @@ export default async function HistoryPage({ searchParams }: { searchParams: Sear
   const seed = seedChoice === "invalid" ? undefined : seedChoice;
   const cursor = one(params.cursor);
   const picked = one(params.picked) === "1";
+  const reviewParam = one(params.review);
+  const review =
+    reviewParam && reviewParam in reviewFilters ? (reviewParam as ReviewFilter) : undefined;
 
   const { rows, nextCursor } = await listTasks({
     state,
@@ -49,6 +53,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Sear
     search,
     seed,
     picked,
+    review,
     cursor,
   });
   const entries: HistoryEntry[] = rows.map((row) => ({
@@ -67,6 +72,8 @@ export default async function HistoryPage({ searchParams }: { searchParams: Sear
       row.takeSetId && row.setTakes !== null
         ? { setId: row.takeSetId, index: row.takeIndex, of: row.setTakes, picked: row.picked }
         : null,
+    review: row.review,
+    commentCount: row.commentCount,
   }));
   // The first row's posters are the page's largest content: fetched from the head of the
   // document, before the grid is laid out (the images themselves load lazily).
@@ -80,6 +87,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Sear
     if (search) query.set("q", search);
     if (seed !== undefined) query.set("seed", String(seed));
     if (picked) query.set("picked", "1");
+    if (review) query.set("review", review);
     if (next) query.set("cursor", next);
     const text = query.toString();
     return text ? `/videos?${text}` : "/videos";
@@ -103,10 +111,11 @@ export default async function HistoryPage({ searchParams }: { searchParams: Sear
         seed={seedChoice === "invalid" ? seedParam : seed?.toString()}
         seedNote={seedChoice === "invalid" ? SEED_FILTER_IGNORED : undefined}
         picked={picked}
+        review={review}
       />
       {entries.length === 0 ? (
         <p role="status" className="bg-paper-sunk text-ink-soft rounded-lg px-4 py-6 text-center">
-          {state || combination || search || seed !== undefined || picked || cursor
+          {state || combination || search || seed !== undefined || picked || review || cursor
             ? "No videos match these filters."
             : "No videos yet. Make the first one in the studio."}
         </p>

@@ -1,4 +1,5 @@
 import { allowedCombinations, combinationKey, combinationLabel } from "@/lib/request-rules";
+import { reviewFilters } from "@/lib/review/rules";
 
 interface HistoryFiltersProps {
   state?: string;
@@ -10,6 +11,8 @@ interface HistoryFiltersProps {
   seedNote?: string;
   /** Only takes picked in their set. */
   picked?: boolean;
+  /** By review state (approved, changes requested, not reviewed). */
+  review?: string;
 }
 
 const field =
@@ -23,6 +26,7 @@ export function HistoryFilters({
   seed,
   seedNote,
   picked = false,
+  review,
 }: HistoryFiltersProps) {
   return (
     <search className="flex flex-col gap-2">
@@ -58,6 +62,19 @@ export function HistoryFilters({
                 </option>
               );
             })}
+          </select>
+        </div>
+        <div className="flex flex-col gap-1">
+          <label htmlFor="history-review" className="text-xs font-medium">
+            Review
+          </label>
+          <select id="history-review" name="review" defaultValue={review ?? ""} className={field}>
+            <option value="">Any</option>
+            {Object.entries(reviewFilters).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
           </select>
         </div>
         <div className="flex min-w-48 flex-1 flex-col gap-1">

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { combinationLabel } from "@/lib/request-rules";
+import { reviewDecisionLabels } from "@/lib/review/rules";
 import { takeLabel } from "@/lib/takes/view";
 import type { TaskState } from "@/lib/task-view";
 import { PickedBadge } from "../takes/picked-badge";
@@ -22,6 +23,9 @@ export interface HistoryEntry {
   seed: number | null;
   /** One of several takes of one Generate: its set, its place, the set's size, the pick. */
   take?: { setId: string; index: number | null; of: number; picked: boolean } | null;
+  /** The latest review decision, and how many comments the video has. */
+  review?: keyof typeof reviewDecisionLabels | null;
+  commentCount?: number;
 }
 
 const dateFormat = new Intl.DateTimeFormat("en-GB", {
@@ -69,6 +73,22 @@ export function HistoryItem({ entry }: { entry: HistoryEntry }) {
           </p>
           {entry.seed !== null ? (
             <p className="text-ink-faint text-xs tabular-nums">Seed {entry.seed}</p>
+          ) : null}
+          {entry.review || entry.commentCount ? (
+            <p className="flex flex-wrap items-center gap-2 text-xs">
+              {entry.review ? (
+                <span
+                  className={`rounded-full px-2 py-0.5 font-medium ${entry.review === "approved" ? "bg-success-soft text-success" : "bg-warning-soft text-warning"}`}
+                >
+                  {reviewDecisionLabels[entry.review]}
+                </span>
+              ) : null}
+              {entry.commentCount ? (
+                <span className="text-ink-soft">
+                  {entry.commentCount === 1 ? "1 comment" : `${entry.commentCount} comments`}
+                </span>
+              ) : null}
+            </p>
           ) : null}
         </div>
       </Link>

@@ -1,7 +1,9 @@
 "use client";
 
-import { useId } from "react";
+import { useEffect, useId, useRef } from "react";
 import { formatPosition, PLAYBACK_SPEEDS, TAKE_FPS } from "@/lib/takes/sync";
+import { PinMarks } from "../review/pin-marks";
+import { usePlayerLink } from "../review/player-link";
 import type { SyncedPlayback } from "./use-synced-playback";
 
 /** Shape, focus and disabled look shared by the transport's buttons; each adds its surface. */
@@ -43,6 +45,21 @@ export function Transport({ playback, disabled }: { playback: SyncedPlayback; di
   const speedId = useId();
   const hintId = useId();
   const { playing, time, duration, speed, sound } = playback;
+  // With a review panel on the page: comments read the takes' time, pins seek every take.
+  const now = useRef(time);
+  now.current = time;
+  const seek = playback.seek;
+  const link = usePlayerLink();
+  const register = link?.register;
+  const setLinkDuration = link?.setDuration;
+  useEffect(() => {
+    if (!register) return;
+    register({ currentTime: () => now.current, seek: (seconds) => void seek(seconds) });
+    return () => register(null);
+  }, [register, seek]);
+  useEffect(() => {
+    setLinkDuration?.(duration);
+  }, [setLinkDuration, duration]);
   return (
     <fieldset
       aria-describedby={hintId}
@@ -125,6 +142,7 @@ export function Transport({ playback, disabled }: { playback: SyncedPlayback; di
           {formatPosition(time)} / {formatPosition(duration)}
         </span>
       </div>
+      <PinMarks />
       <p id={hintId} className="text-ink-faint text-xs">
         Every take plays together. Keys: comma and period step one frame back or forward. Sound
         comes from the first take.

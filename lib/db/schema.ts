@@ -278,3 +278,110 @@ export type TakeSetRow = typeof takeSets.$inferSelect;
 export type DemoVideoRow = typeof demoVideos.$inferSelect;
 export type OutboxEventRow = typeof outboxEvents.$inferSelect;
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
+
+/**
+ * What a share link opens: a kept video now; a sequence export (issue 10) later, as another
+ * kind pointing at its own table. The page and the video route check the kind they serve.
+ */
+export const shareTargetKinds = ["task", "sequence_export"] as const;
+export type ShareTargetKind = (typeof shareTargetKinds)[number];
+
+/**
+ * A public link to one thing, for people without an account. Only the SHA-256 of the token is
+ * kept: the token itself is shown once, to the member who made it, and a leaked table opens
+ * nothing. Expired and revoked rows stay (the admin page lists them) until deleted with their
+ * video.
+ */
+export const shareLinks = pgTable(
+  "share_links",
+  {
+    id: text("id").primaryKey(),
+    tokenHash: text("token_hash").notNull().unique(),
+    targetKind: text("target_kind").$type<ShareTargetKind>().notNull().default("task"),
+    targetId: text("target_id").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdByName: text("created_by_name"),
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true, precision: 3 }).notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true, precision: 3 }),
+    revokedBy: text("revoked_by"),
+    allowDownload: boolean("allow_download").notNull().default(true),
+    showSettings: boolean("show_settings").notNull().default(false),
+    allowComments: boolean("allow_comments").notNull().default(false),
+    /** How often the page was opened, and when last (for the admin page). */
+    opens: integer("opens").notNull().default(0),
+    lastOpenedAt: timestamp("last_opened_at", { withTimezone: true, precision: 3 }),
+  },
+  (table) => [index("share_links_target_idx").on(table.targetKind, table.targetId)],
+);
+
+/**
+ * Wrong share tokens per client and window (fixed windows): the brute-force limit. The
+ * client is a hash of its address (lib/http/client.ts), never the address itself.
+ */
+export const shareMisses = pgTable(
+  "share_misses",
+  {
+    clientKey: text("client_key").notNull(),
+    windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
+    misses: integer("misses").notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.clientKey, table.windowStart] })],
+);
+
+/** What a comment is on: one video, or a take set as a whole. */
+export const commentTargetKinds = ["task", "take_set"] as const;
+export type CommentTargetKind = (typeof commentTargetKinds)[number];
+
+/**
+ * A review comment: plain text, optionally pinned to a time in the video. Written by a member
+ * (`authorId`), or by a share-link viewer who typed a name (`authorId` null, `shareLinkId` set).
+ */
+export const comments = pgTable(
+  "comments",
+  {
+    id: text("id").primaryKey(),
+    targetKind: text("target_kind").$type<CommentTargetKind>().notNull(),
+    targetId: text("target_id").notNull(),
+    authorId: text("author_id"),
+    authorName: text("author_name").notNull(),
+    shareLinkId: text("share_link_id"),
+    body: text("body").notNull(),
+    /** Seconds into the video; null when the comment is about the whole. */
+    atSeconds: real("at_seconds"),
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (table) => [index("comments_target_idx").on(table.targetKind, table.targetId, table.createdAt)],
+);
+
+export const reviewDecisions = ["approved", "changes_requested"] as const;
+export type ReviewDecision = (typeof reviewDecisions)[number];
+
+/** A video's review state: the latest decision wins, with who made it and when. */
+export const reviewStates = pgTable(
+  "review_states",
+  {
+    taskId: text("task_id").primaryKey(),
+    decision: text("decision").$type<ReviewDecision>().notNull(),
+    decidedBy: text("decided_by").notNull(),
+    decidedByName: text("decided_by_name").notNull(),
+    decidedAt: timestamp("decided_at", { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (table) => [index("review_states_decision_idx").on(table.decision)],
+);
+
+/** When a member last read the comments on one of their videos or take sets (unread counts). */
+export const commentReads = pgTable(
+  "comment_reads",
+  {
+    userId: text("user_id").notNull(),
+    targetKind: text("target_kind").$type<CommentTargetKind>().notNull(),
+    targetId: text("target_id").notNull(),
+    readAt: timestamp("read_at", { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.targetKind, table.targetId] })],
+);
+
+export type ShareLinkRow = typeof shareLinks.$inferSelect;
+export type CommentRow = typeof comments.$inferSelect;
+export type ReviewStateRow = typeof reviewStates.$inferSelect;

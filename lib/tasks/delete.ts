@@ -1,8 +1,8 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { CurrentUser } from "@/lib/auth/user";
 import { getDb } from "@/lib/db/client";
-import { takeSets, tasks } from "@/lib/db/schema";
+import { comments, reviewStates, shareLinks, takeSets, tasks } from "@/lib/db/schema";
 import { getStorage } from "@/lib/storage";
 import { canDeleteTask, ownerLabel } from "./access";
 import { TaskError } from "./errors";
@@ -37,6 +37,16 @@ export async function deleteTask(taskId: string, user: CurrentUser): Promise<voi
         .update(takeSets)
         .set({ pickedTaskId: null, pickedBy: null, pickedAt: null })
         .where(eq(takeSets.pickedTaskId, taskId));
+    }
+    if (deleted) {
+      // Its review goes with it, and its share links stop opening anything at once.
+      await tx
+        .delete(comments)
+        .where(and(eq(comments.targetKind, "task"), eq(comments.targetId, taskId)));
+      await tx.delete(reviewStates).where(eq(reviewStates.taskId, taskId));
+      await tx
+        .delete(shareLinks)
+        .where(and(eq(shareLinks.targetKind, "task"), eq(shareLinks.targetId, taskId)));
     }
     return deleted;
   });

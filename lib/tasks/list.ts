@@ -1,7 +1,26 @@
 import "server-only";
-import { and, desc, eq, getTableColumns, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
+import {
+  and,
+  desc,
+  eq,
+  getTableColumns,
+  ilike,
+  inArray,
+  isNull,
+  or,
+  type SQL,
+  sql,
+} from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
-import { type TaskRow, type TaskStatus, takeSets, tasks } from "@/lib/db/schema";
+import {
+  comments,
+  type ReviewDecision,
+  reviewStates,
+  type TaskRow,
+  type TaskStatus,
+  takeSets,
+  tasks,
+} from "@/lib/db/schema";
 
 export const stateFilters = {
   running: ["waiting", "submitting", "queued", "in_progress"],
@@ -22,6 +41,8 @@ export interface ListQuery {
   seed?: number;
   /** Only takes picked as their set's chosen one. */
   picked?: boolean;
+  /** By review state: the latest decision, or "none" for videos nobody has decided on. */
+  review?: ReviewDecision | "none";
   /** From a previous page's `nextCursor`. */
   cursor?: string;
   limit?: number;
@@ -50,7 +71,13 @@ function likePattern(words: string): string {
 }
 
 /** A history row: the task, and for a take, its set's size and whether it is the pick. */
-export type ListedTask = TaskRow & { setTakes: number | null; picked: boolean };
+export type ListedTask = TaskRow & {
+  setTakes: number | null;
+  picked: boolean;
+  /** The latest review decision, if any, and how many comments the video has. */
+  review: ReviewDecision | null;
+  commentCount: number;
+};
 
 /**
  * The history, newest first. Keyset pagination on (created_at, id) starts the index scan at
@@ -72,6 +99,9 @@ export async function listTasks(
   if (query.seed !== undefined) where.push(eq(tasks.seed, query.seed));
   // The take set is joined below: its pick is this task.
   if (query.picked) where.push(eq(takeSets.pickedTaskId, tasks.id));
+  // The review state is joined below too.
+  if (query.review === "none") where.push(isNull(reviewStates.decision));
+  else if (query.review) where.push(eq(reviewStates.decision, query.review));
   const cursor = decodeCursor(query.cursor);
   if (cursor) {
     // A row comparison is a bound on the (created_at, id) index: the scan starts at the
@@ -86,9 +116,12 @@ export async function listTasks(
       ...getTableColumns(tasks),
       setTakes: takeSets.takes,
       picked: sql<boolean>`coalesce(${takeSets.pickedTaskId} = ${tasks.id}, false)`,
+      review: reviewStates.decision,
+      commentCount: sql<number>`(select count(*) from ${comments} where ${comments.targetKind} = 'task' and ${comments.targetId} = ${tasks.id})::int`,
     })
     .from(tasks)
     .leftJoin(takeSets, eq(takeSets.id, tasks.takeSetId))
+    .leftJoin(reviewStates, eq(reviewStates.taskId, tasks.id))
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(tasks.createdAt), desc(tasks.id))
     .limit(limit + 1);

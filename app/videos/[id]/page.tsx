@@ -8,16 +8,31 @@ import { SeededTask } from "@/components/history/seeded-task";
 import { TaskFacts } from "@/components/history/task-facts";
 import type { TaskInput } from "@/components/history/task-inputs";
 import { TaskInputs } from "@/components/history/task-inputs";
+import { CommentsPanel } from "@/components/review/comments-panel";
+import { PlayerLinkProvider } from "@/components/review/player-link";
+import { ReviewDecision } from "@/components/review/review-decision";
+import { SharePanel } from "@/components/review/share-panel";
 import { PickedBadge } from "@/components/takes/picked-badge";
 import { requirePageUser } from "@/lib/auth/session";
 import { env, priceRates } from "@/lib/env";
+import { commentsOn, markCommentsRead, reviewStateOf, shareLinksFor } from "@/lib/review";
 import { signMediaUrl } from "@/lib/storage/signing";
 import { takeSetSummaries } from "@/lib/takes";
 import { takeLabel } from "@/lib/takes/view";
 import { isTerminal } from "@/lib/task-view";
 import { canDeleteTask, loadRemix, ownerLabel, toTaskView } from "@/lib/tasks";
 import { estimateCost } from "@/lib/video-request";
-import { cancelVideo, continueVideo, deleteVideo, takeFrame } from "../../actions";
+import {
+  addComment,
+  cancelVideo,
+  continueVideo,
+  createShareLink,
+  decideVideo,
+  deleteComment,
+  deleteVideo,
+  revokeShareLink,
+  takeFrame,
+} from "../../actions";
 
 export const dynamic = "force-dynamic";
 
@@ -66,113 +81,141 @@ export default async function VideoPage({ params }: { params: Params }) {
     ];
   });
   const pollMs = Math.min(env().POLL_INTERVAL_MS, 5000);
+  const target = { kind: "task", id: task.id } as const;
+  const [comments, review, links] = await Promise.all([
+    commentsOn(target, user),
+    reviewStateOf(task.id),
+    shareLinksFor(task.id),
+  ]);
+  // Opening your own video reads its comments (the header's count of new ones drops).
+  if (task.ownerId === user.id) await markCommentsRead(target, user);
+  const shareable = task.status === "completed" && task.resultKey !== null;
 
   return (
     <SeededTask state={seededTask(task)}>
-      <main className="mx-auto flex max-w-6xl flex-col gap-6 px-4 py-8 sm:px-6">
-        <div className="flex flex-wrap items-end justify-between gap-3">
-          <div className="min-w-0">
-            <p className="text-ink-soft text-sm">
-              <Link href="/videos" className="hover:underline">
-                History
-              </Link>{" "}
-              / {task.id}
-            </p>
-            <h1 className="truncate text-2xl font-bold tracking-tight">
-              {task.prompt ?? "Untitled video"}
-            </h1>
-            <p className="text-ink-soft text-sm">
-              Made by <span className="text-ink font-medium">{ownerLabel(task)}</span>
-            </p>
-            {task.parentTaskId && task.parentCut ? (
+      <PlayerLinkProvider>
+        <main className="mx-auto flex max-w-6xl flex-col gap-6 px-4 py-8 sm:px-6">
+          <div className="flex flex-wrap items-end justify-between gap-3">
+            <div className="min-w-0">
               <p className="text-ink-soft text-sm">
-                Continues{" "}
-                <Link href={`/videos/${task.parentTaskId}`} className="text-accent hover:underline">
-                  video {task.parentTaskId}
+                <Link href="/videos" className="hover:underline">
+                  History
                 </Link>{" "}
-                from its last {(task.parentCut.toSeconds - task.parentCut.fromSeconds).toFixed(2)} s
+                / {task.id}
               </p>
-            ) : null}
-            {takeSet ? (
-              <p className="mt-1 flex flex-wrap items-center gap-2 text-sm">
-                <span className="font-medium">{takeLabel(task.takeIndex, takeSet.takes)}</span>
-                {picked ? <PickedBadge /> : null}
-                <Link href={`/takes/${takeSet.id}`} className="text-accent hover:underline">
-                  Compare takes
+              <h1 className="truncate text-2xl font-bold tracking-tight">
+                {task.prompt ?? "Untitled video"}
+              </h1>
+              <p className="text-ink-soft text-sm">
+                Made by <span className="text-ink font-medium">{ownerLabel(task)}</span>
+              </p>
+              {task.parentTaskId && task.parentCut ? (
+                <p className="text-ink-soft text-sm">
+                  Continues{" "}
+                  <Link
+                    href={`/videos/${task.parentTaskId}`}
+                    className="text-accent hover:underline"
+                  >
+                    video {task.parentTaskId}
+                  </Link>{" "}
+                  from its last {(task.parentCut.toSeconds - task.parentCut.fromSeconds).toFixed(2)}{" "}
+                  s
+                </p>
+              ) : null}
+              {takeSet ? (
+                <p className="mt-1 flex flex-wrap items-center gap-2 text-sm">
+                  <span className="font-medium">{takeLabel(task.takeIndex, takeSet.takes)}</span>
+                  {picked ? <PickedBadge /> : null}
+                  <Link href={`/takes/${takeSet.id}`} className="text-accent hover:underline">
+                    Compare takes
+                  </Link>
+                </p>
+              ) : null}
+            </div>
+            <div className="flex flex-wrap items-start gap-3">
+              {canDeleteTask(task, user) ? (
+                <DeleteVideoButton taskId={task.id} deleteVideo={deleteVideo} />
+              ) : null}
+              {task.seed !== null ? (
+                <Link
+                  href={`/?remix=${task.id}&seed=keep`}
+                  className="border-accent text-accent-strong hover:bg-accent-soft rounded-md border px-4 py-2 text-sm font-medium"
+                >
+                  Use this seed
                 </Link>
-              </p>
-            ) : null}
-          </div>
-          <div className="flex flex-wrap items-start gap-3">
-            {canDeleteTask(task, user) ? (
-              <DeleteVideoButton taskId={task.id} deleteVideo={deleteVideo} />
-            ) : null}
-            {task.seed !== null ? (
+              ) : null}
               <Link
-                href={`/?remix=${task.id}&seed=keep`}
-                className="border-accent text-accent-strong hover:bg-accent-soft rounded-md border px-4 py-2 text-sm font-medium"
+                href={`/?remix=${task.id}`}
+                className="bg-accent hover:bg-accent-strong rounded-md px-4 py-2 text-sm font-medium text-white"
               >
-                Use this seed
+                Remix
               </Link>
-            ) : null}
-            <Link
-              href={`/?remix=${task.id}`}
-              className="bg-accent hover:bg-accent-strong rounded-md px-4 py-2 text-sm font-medium text-white"
-            >
-              Remix
-            </Link>
+            </div>
           </div>
-        </div>
-        <div className="grid grid-cols-[minmax(0,1fr)] gap-8 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
-          <section
-            aria-label="Result"
-            className="border-ink/10 bg-paper-raised rounded-xl border p-5 shadow-sm"
-          >
-            <ResultPanel
-              taskId={task.id}
-              pollMs={pollMs}
-              cancelVideo={canDeleteTask(task, user) ? cancelVideo : undefined}
-              takeFrame={takeFrame}
-              continueVideo={continueVideo}
-            />
-          </section>
-          <div className="flex flex-col gap-6">
-            <section aria-labelledby="settings-heading" className="flex flex-col gap-3">
-              <h2
-                id="settings-heading"
-                className="text-ink-soft text-sm font-semibold tracking-wide uppercase"
-              >
-                Settings and timings
-              </h2>
-              <TaskFacts
+          <div className="grid grid-cols-[minmax(0,1fr)] gap-8 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+            <section
+              aria-label="Result"
+              className="border-ink/10 bg-paper-raised rounded-xl border p-5 shadow-sm"
+            >
+              <ResultPanel
                 taskId={task.id}
                 pollMs={pollMs}
-                cost={estimateCost(task.seconds, task.size, priceRates())}
+                cancelVideo={canDeleteTask(task, user) ? cancelVideo : undefined}
+                takeFrame={takeFrame}
+                continueVideo={continueVideo}
               />
             </section>
-            <section aria-labelledby="prompt-heading" className="flex flex-col gap-2">
-              <h2
-                id="prompt-heading"
-                className="text-ink-soft text-sm font-semibold tracking-wide uppercase"
-              >
-                Prompt
-              </h2>
-              <p className="text-sm whitespace-pre-wrap">
-                {task.prompt ?? "No prompt: the media alone drove this video."}
-              </p>
-            </section>
-            <section aria-labelledby="inputs-heading" className="flex flex-col gap-3">
-              <h2
-                id="inputs-heading"
-                className="text-ink-soft text-sm font-semibold tracking-wide uppercase"
-              >
-                Inputs
-              </h2>
-              <TaskInputs inputs={inputs} />
-            </section>
+            <div className="flex flex-col gap-6">
+              <ReviewDecision initial={review} decide={decideVideo.bind(null, task.id)} />
+              <section aria-labelledby="settings-heading" className="flex flex-col gap-3">
+                <h2
+                  id="settings-heading"
+                  className="text-ink-soft text-sm font-semibold tracking-wide uppercase"
+                >
+                  Settings and timings
+                </h2>
+                <TaskFacts
+                  taskId={task.id}
+                  pollMs={pollMs}
+                  cost={estimateCost(task.seconds, task.size, priceRates())}
+                />
+              </section>
+              <section aria-labelledby="prompt-heading" className="flex flex-col gap-2">
+                <h2
+                  id="prompt-heading"
+                  className="text-ink-soft text-sm font-semibold tracking-wide uppercase"
+                >
+                  Prompt
+                </h2>
+                <p className="text-sm whitespace-pre-wrap">
+                  {task.prompt ?? "No prompt: the media alone drove this video."}
+                </p>
+              </section>
+              <section aria-labelledby="inputs-heading" className="flex flex-col gap-3">
+                <h2
+                  id="inputs-heading"
+                  className="text-ink-soft text-sm font-semibold tracking-wide uppercase"
+                >
+                  Inputs
+                </h2>
+                <TaskInputs inputs={inputs} />
+              </section>
+              {shareable || links.length > 0 ? (
+                <SharePanel
+                  links={links}
+                  create={createShareLink.bind(null, task.id)}
+                  revoke={revokeShareLink}
+                />
+              ) : null}
+            </div>
           </div>
-        </div>
-      </main>
+          <CommentsPanel
+            initial={comments}
+            add={addComment.bind(null, target)}
+            remove={deleteComment}
+          />
+        </main>
+      </PlayerLinkProvider>
     </SeededTask>
   );
 }
