@@ -7,8 +7,15 @@ const nextConfig = {
   // Migrations and the demo gateway's sample videos are read from disk at run time.
   outputFileTracingIncludes: {
     "/**": ["./lib/db/migrations/**/*", "./lib/gateway/demo/assets/**/*"],
+    // Posters of kept results (the status route's after(), the cron sweep), frames and cuts for
+    // a new video (the task page's actions), the demo gateway's renders (started at create,
+    // restarted by a read after a restart).
     "/api/tasks/*/route": ffmpeg,
     "/api/cron/sweep/route": ffmpeg,
+    "/videos/*/page": ffmpeg,
+    "/api/demo-gateway/v1/videos/route": ffmpeg,
+    "/api/demo-gateway/v1/videos/*/route": ffmpeg,
+    "/api/demo-gateway/v1/videos/*/content/route": ffmpeg,
   },
   poweredByHeader: false,
   // Only for `npm run bench -- js` breakdowns (BENCH_SOURCE_MAPS=1 npm run build): maps each

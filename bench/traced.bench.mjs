@@ -19,11 +19,19 @@ import { root } from "./shared.mjs";
 const MiB = 1024 * 1024;
 const TARGET_MIB = 30;
 /**
- * The routes whose code runs ffmpeg (lib/tasks/poster.ts, through keepResult): the status
- * route (its after() keeps a finished result) and the cron sweep. next.config.mjs traces the
- * binary into exactly these; the sweeper under `next start` needs no trace.
+ * The routes whose code runs ffmpeg (lib/media/ffmpeg.ts): posters (lib/tasks/poster.ts,
+ * through keepResult) in the status route's after() and the cron sweep; frames and cuts in the
+ * task page's actions; the demo gateway's renders. next.config.mjs traces the binary into
+ * exactly these; the sweeper under `next start` needs no trace.
  */
-const FFMPEG_ROUTES = ["/api/tasks/[id]/route.js", "/api/cron/sweep/route.js"];
+const FFMPEG_ROUTES = [
+  "/api/tasks/[id]/route.js",
+  "/api/cron/sweep/route.js",
+  "/videos/[id]/page.js",
+  "/api/demo-gateway/v1/videos/route.js",
+  "/api/demo-gateway/v1/videos/[id]/route.js",
+  "/api/demo-gateway/v1/videos/[id]/content/route.js",
+];
 const FFMPEG_BINARY = `${path.sep}@ffmpeg-installer${path.sep}${process.platform}-${process.arch}${path.sep}ffmpeg`;
 
 function log(line = "") {

@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
 
 /**
  * Running the ffmpeg of @ffmpeg-installer (a static binary inside an npm package, so it works
@@ -11,12 +13,22 @@ import { readFile } from "node:fs/promises";
  * libx264, aac, zoompan, and drawtext with libfreetype (which needs a font file: we ship one).
  */
 
+/**
+ * The installer's binary. Required from the project root at run time rather than imported:
+ * the bundler traces an import (even a dynamic one) into every function whose code can reach
+ * this file, and through the instrumentation hook, whose trace Vercel adds to every function,
+ * that put the 65 MB binary into all of them. next.config.mjs traces it into the routes that
+ * run it.
+ */
+export function ffmpegBinary(): string {
+  const require = createRequire(path.join(process.cwd(), "package.json"));
+  const installer = require(FFMPEG_INSTALLER) as { path: string };
+  return installer.path;
+}
+const FFMPEG_INSTALLER = "@ffmpeg-installer/ffmpeg";
+
 export async function ffmpegPath(): Promise<string> {
-  const installer = (await import("@ffmpeg-installer/ffmpeg")) as unknown as {
-    path: string;
-    default?: { path: string };
-  };
-  return installer.default?.path ?? installer.path;
+  return ffmpegBinary();
 }
 
 export class FfmpegError extends Error {

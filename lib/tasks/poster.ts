@@ -2,11 +2,11 @@ import "server-only";
 import { execFile } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { promisify } from "node:util";
+import { ffmpegBinary } from "@/lib/media/ffmpeg";
 import type { Storage } from "@/lib/storage";
 
 const run = promisify(execFile);
@@ -15,21 +15,6 @@ export function posterKeyFor(taskId: string): string {
   return `posters/${taskId}.jpg`;
 }
 
-/**
- * ffmpeg from @ffmpeg-installer: a static binary shipped inside an npm package, so posters
- * work on a fresh machine and on Vercel without a system ffmpeg.
- *
- * Required from the project root at run time rather than imported: the bundler traces an
- * import (even a dynamic one) into every function whose code can reach this file, and
- * through the instrumentation hook, whose trace Vercel adds to every function, that put the
- * 65 MB binary into all of them. next.config.mjs traces it into the routes that run it.
- */
-function ffmpegPath(): string {
-  const require = createRequire(path.join(process.cwd(), "package.json"));
-  const installer = require(FFMPEG_INSTALLER) as { path: string };
-  return installer.path;
-}
-const FFMPEG_INSTALLER = "@ffmpeg-installer/ffmpeg";
 
 /**
  * Writes a JPEG still of a kept video (a frame half a second in, 480 px wide) for the history.
@@ -48,7 +33,7 @@ export async function makePoster(
     const output = path.join(dir, "poster.jpg");
     await pipeline(video.body, createWriteStream(input));
     const args = ["-v", "error", "-ss", "0.5", "-i", input, "-frames:v", "1"];
-    await run(ffmpegPath(), [...args, "-vf", "scale=480:-2", "-q:v", "4", "-y", output], {
+    await run(ffmpegBinary(), [...args, "-vf", "scale=480:-2", "-q:v", "4", "-y", output], {
       timeout: 30_000,
     });
     const key = posterKeyFor(taskId);
