@@ -15,7 +15,6 @@ export function posterKeyFor(taskId: string): string {
   return `posters/${taskId}.jpg`;
 }
 
-
 /**
  * Writes a JPEG still of a kept video (a frame half a second in, 480 px wide) for the history.
  * Returns its storage key, or null when no frame could be made (the history then shows none).
