@@ -2,6 +2,7 @@
 
 import { useQueries } from "@tanstack/react-query";
 import Link from "next/link";
+import { getQueryClient } from "@/components/query-client";
 import { takeLabel } from "@/lib/takes/view";
 import { isTerminal, type TaskView } from "@/lib/task-view";
 import { useSeenWhenVisible } from "../notify/use-seen";
@@ -24,13 +25,16 @@ export function TakePanels({
 }) {
   const count = takeSet.taskIds.length;
   // The panels poll; this only reads what they fetched, to know when the whole set is done.
-  const states = useQueries({
-    queries: takeSet.taskIds.map((taskId) => ({
-      queryKey: ["task", taskId],
-      queryFn: (): Promise<TaskView> => Promise.reject(new Error("read from the panels")),
-      enabled: false,
-    })),
-  });
+  const states = useQueries(
+    {
+      queries: takeSet.taskIds.map((taskId) => ({
+        queryKey: ["task", taskId],
+        queryFn: (): Promise<TaskView> => Promise.reject(new Error("read from the panels")),
+        enabled: false,
+      })),
+    },
+    getQueryClient(),
+  );
   const done = states.every((state) => state.data && isTerminal(state.data.status));
   useSeenWhenVisible(`set:${takeSet.id}`, done);
   return (
