@@ -50,17 +50,30 @@ function needsGateway(row: TaskRow): boolean {
   );
 }
 
+/** How late a refresh may be and still keep its beat (see claimRefresh), in intervals. */
+const BEAT_TOLERANCE = 0.05;
+
 /**
  * Claims the right to ask the gateway about a task: at most one server, once per
  * POLL_INTERVAL_MS, however many tabs or instances watch it. The claim is a conditional
  * UPDATE on the row, judged by the database's clock, so it holds across instances.
+ *
+ * The claims keep a steady beat: a claim made a little after its turn records its turn (the
+ * last one + the interval), as long as that is at most BEAT_TOLERANCE of an interval ago, so
+ * the lateness of each round (the sweeper's wake, its queries) does not add up and a task's end
+ * is learnt about one interval after it, not later and later. Two asks are then never closer
+ * than (1 − BEAT_TOLERANCE) × the interval. A claim later than that starts a new beat.
  */
 async function claimRefresh(id: string): Promise<TaskRow | undefined> {
   const db = await getDb();
   const intervalSeconds = env().POLL_INTERVAL_MS / 1000;
+  const interval = sql`make_interval(secs => ${intervalSeconds})`;
+  const tolerance = sql`make_interval(secs => ${intervalSeconds * BEAT_TOLERANCE})`;
   const [claimed] = await db
     .update(tasks)
-    .set({ refreshedAt: sql`now()` })
+    .set({
+      refreshedAt: sql`greatest(coalesce(${tasks.refreshedAt} + ${interval}, now()), now() - ${tolerance})`,
+    })
     .where(
       and(
         eq(tasks.id, id),

@@ -20,6 +20,17 @@ export interface SweepResult {
   nextInMs: number | null;
 }
 
+export interface SweepOptions {
+  /**
+   * Hand the round's after-work (result copies with their posters, the next dispatches) to
+   * the process instead of waiting for it: a long-running server's next round, which may
+   * find a finished task and free its slot, is then not held up by the copy of the last one.
+   * Off where the caller must finish its work before answering (the cron route on Vercel)
+   * and in tests. The work is claimed, so a later round never doubles it.
+   */
+  detach?: boolean;
+}
+
 /**
  * Picks up tasks nobody is watching (a closed tab, a restart), so their results are still
  * copied before the provider's link expires, and moves our queue on: sends what waits when
@@ -28,7 +39,7 @@ export interface SweepResult {
  * the queue's claim takes a lock, so a sweep running beside viewers, or on several instances,
  * never doubles the gateway calls nor sends a queued task twice.
  */
-export async function sweepTasks(limit = 50): Promise<SweepResult> {
+export async function sweepTasks(limit = 50, options: SweepOptions = {}): Promise<SweepResult> {
   const db = await getDb();
   const before = await queueSnapshot();
   // Claim only when something waits and a slot looks free (the claim counts again, locked).
@@ -70,7 +81,17 @@ export async function sweepTasks(limit = 50): Promise<SweepResult> {
       }),
     );
   }
-  await Promise.allSettled(work);
+  if (options.detach) {
+    for (const job of work) {
+      job.catch((error: unknown) =>
+        logEvent("sweep.after_work_failed", {
+          error: error instanceof Error ? error.message : "unknown",
+        }),
+      );
+    }
+  } else {
+    await Promise.allSettled(work);
+  }
   if (due.length > 0) logEvent("sweep.done", { checked: due.length });
   return { checked: due.length, ...(await nextLook(before.waiting > 0 || due.length > 0)) };
 }
@@ -101,7 +122,7 @@ export function advanceQueue(): Promise<void> {
   if (advancing) return advancing;
   if (Date.now() - lastAdvance < env().POLL_INTERVAL_MS / 4) return Promise.resolve();
   lastAdvance = Date.now();
-  advancing = sweepTasks()
+  advancing = sweepTasks(50, { detach: true })
     .then(() => undefined)
     .catch((error: unknown) =>
       logEvent("queue.advance_failed", {

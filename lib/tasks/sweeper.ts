@@ -24,7 +24,7 @@ export function startSweeper(): void {
     holder.__wanStudioSweeper.unref();
   };
   const run = () => {
-    sweepTasks()
+    sweepTasks(50, { detach: true })
       .then((result) =>
         schedule(
           result.nextInMs === null

@@ -77,7 +77,10 @@ export interface DemoGatewayDeps {
 
 /** One create as the demo gateway saw it. */
 export interface DemoCreateRecord {
+  /** When it was admitted (after the gateway's own checks of its media). */
   at: string;
+  /** When it reached the gateway: the moment the caller sent it, on one machine. */
+  receivedAt: string;
   /** HTTP status of its answer: 200 accepted, 429 over the cap (or a fault), … */
   status: number;
   /** The task it made, when it made one. */
@@ -262,6 +265,7 @@ export function createDemoGateway(deps: DemoGatewayDeps): DemoGateway {
 
   return {
     async create(request) {
+      const receivedAt = now().toISOString();
       if (!authorised(request)) return unauthorized();
       let json: unknown;
       try {
@@ -307,7 +311,13 @@ export function createDemoGateway(deps: DemoGatewayDeps): DemoGateway {
         const at = now();
         const counted = deps.maxRunning !== undefined || deps.onCreate !== undefined;
         const running = counted ? await runningNow(at) : 0;
-        const record = { at: at.toISOString(), running, prompt: body.prompt, seed: body.seed };
+        const record = {
+          at: at.toISOString(),
+          receivedAt,
+          running,
+          prompt: body.prompt,
+          seed: body.seed,
+        };
         if (deps.maxRunning !== undefined && running >= deps.maxRunning) {
           await deps.onCreate?.({ ...record, status: 429 });
           return undefined;
