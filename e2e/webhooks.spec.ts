@@ -154,11 +154,14 @@ test("a comment is posted with the video's share link, which opens the share pag
   expect(verified(post)).toBe(true);
   const event = JSON.parse(post.body);
   expect(event.data).toMatchObject({
-    comment: { text: "Hold the last frame longer", atSeconds: null },
+    comment: { text: "Hold the last frame longer" },
     author: { id: "local", viaShareLink: false },
     task: { id: taskId },
     links: { task: `${WEBHOOKS_E2E.baseURL}/videos/${taskId}`, share: link },
   });
+
+  // Pinned (the form pins to the player's time by default).
+  expect(event.data.comment.atSeconds).toEqual(expect.any(Number));
 
   // The event's link opens the share page for someone with no session at all.
   const viewer = await page.context().browser()?.newContext();
