@@ -10,5 +10,11 @@ export async function register() {
     // Team webhooks: retries and anything a restart left in the outbox (lib/notify).
     const { startWebhookSweeper } = await import("@/lib/notify/deliver");
     startWebhookSweeper();
+    // New comments write their `comment_added` event in their own transaction.
+    const { connectCommentEvents } = await import("@/lib/notify/comment-events");
+    connectCommentEvents();
+    // Old delivered events leave the outbox (WEBHOOK_RETENTION_DAYS).
+    const { startOutboxPruner } = await import("@/lib/notify/prune");
+    startOutboxPruner();
   }
 }

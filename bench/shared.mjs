@@ -40,6 +40,26 @@ export async function snapshotBuild(dir) {
   return dir;
 }
 
+/** Whether nobody listens on `port` on 127.0.0.1 right now. */
+function portFree(port) {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * The first free port in `first`–`last` (a bench's own range, so benches and e2e servers
+ * running beside it never collide), skipping any in `taken`.
+ */
+export async function freePortIn(first, last, taken = []) {
+  for (let port = first; port <= last; port++) {
+    if (!taken.includes(port) && (await portFree(port))) return port;
+  }
+  throw new Error(`no free port in ${first}–${last}`);
+}
+
 /** A port nobody listens on right now, on 127.0.0.1. */
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -83,20 +103,16 @@ export function percentile(sorted, p) {
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Every optional setting the app reads that a developer's shell could leak into a bench
- * server (a real key, database, bucket or sign-in), emptied: the server starts in demo mode
- * unless a bench says otherwise.
+ * Every optional setting the app reads, emptied, so a developer's shell cannot leak a real key,
+ * database, bucket, sign-in or webhook receiver into a bench server: it starts in demo mode
+ * unless a bench says otherwise. The one list the e2e servers use too (playwright.config.ts).
  */
-const NO_SETTINGS = {
-  VIDEO_API_KEY: "",
-  VIDEO_API_BASE_URL: "",
-  DATABASE_URL: "",
-  PUBLIC_BASE_URL: "",
-  MEDIA_URL_SECRET: "",
-  S3_BUCKET: "",
-  AUTH_OIDC_ISSUER: "",
-  DEMO_GATEWAY_MAX_RUNNING: "",
-};
+export const NO_SETTINGS = Object.fromEntries(
+  JSON.parse(readFileSync(path.join(root, "e2e/no-settings.json"), "utf8")).map((name) => [
+    name,
+    "",
+  ]),
+);
 
 /**
  * `next start` on a private build (`snapshotBuild`), on 127.0.0.1:`port`, in its own process

@@ -9,31 +9,37 @@
 // - the outbox's cost with 500 events pending (not due): the claim query's time, as every
 //   sweep and every finished task runs it;
 // - the hanging receiver delays nothing: the answering receiver's p95 stays under
-//   WEBHOOK_TIMEOUT_MS (a try that waited for the hanging one would take longer).
+//   WEBHOOK_TIMEOUT_MS (a try that waited for the hanging one would take longer);
+// - pruning: those 500 events, aged past WEBHOOK_RETENTION_DAYS, deleted by one cron call.
 //
 // Needs the production build (`npm run build`) and TEST_DATABASE_URL; without it the bench
 // says so and stops. Env: BENCH_TASKS (12). Prints figures and PASS/MISS; a MISS does not fail
 // the run.
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
-import { freePort, root, snapshotBuild } from "./shared.mjs";
+import {
+  freePortIn,
+  percentile,
+  root,
+  sleep,
+  snapshotBuild,
+  startNext,
+  stopGroup,
+  waitForServer,
+} from "./shared.mjs";
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 12);
 const BURST = 500;
 const TIMEOUT_MS = 5000;
 const TARGETS = { p95Ms: 2000, burstPerSecond: 50, claimMs: 20 };
+/** This bench's ports: the receivers' server and the app (issue 11's benches use 3440–3449). */
+const PORTS = [3440, 3449];
 
 const log = (line = "") => process.stdout.write(`${line}\n`);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const percentile = (sorted, p) =>
-  sorted.length === 0
-    ? Number.NaN
-    : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const verdict = (ok) => (ok ? "PASS" : "MISS");
 
 /** Two receivers on one server: /ok answers 200 and keeps each post's arrival; /hang never answers. */
@@ -54,9 +60,10 @@ async function startReceivers() {
       response.writeHead(200).end("ok");
     });
   });
-  const port = await freePort();
+  const port = await freePortIn(...PORTS);
   await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
   return {
+    port,
     base: `http://127.0.0.1:${port}`,
     arrivals,
     close: () => {
@@ -65,69 +72,6 @@ async function startReceivers() {
       server.close();
     },
   };
-}
-
-function startServer(appDir, port, dataDir, settings) {
-  const child = spawn(
-    path.join(root, "node_modules/.bin/next"),
-    ["start", "-H", "127.0.0.1", "-p", String(port)],
-    {
-      cwd: appDir,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: {
-        ...process.env,
-        NEXT_TELEMETRY_DISABLED: "1",
-        DATA_DIR: dataDir,
-        PORT: String(port),
-        VIDEO_API_KEY: "",
-        VIDEO_API_BASE_URL: "",
-        PUBLIC_BASE_URL: "",
-        MEDIA_URL_SECRET: "",
-        S3_BUCKET: "",
-        AUTH_OIDC_ISSUER: "",
-        SUBMIT_RATE_PER_MINUTE: "1000",
-        ...settings,
-      },
-    },
-  );
-  let output = "";
-  child.stdout.on("data", (data) => {
-    output += data;
-  });
-  child.stderr.on("data", (data) => {
-    output += data;
-  });
-  return { child, output: () => output };
-}
-
-async function stopGroup(child) {
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {
-    return;
-  }
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {}
-  }, 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function waitForServer(base, server) {
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const response = await fetch(`${base}/api/tasks/warm-up-probe`).catch(() => null);
-    if (response?.status === 404) return;
-    if (server.child.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`the server did not start:\n${server.output().slice(-2000)}`);
-    }
-    await sleep(300);
-  }
 }
 
 await main();
@@ -149,9 +93,10 @@ async function main() {
   let direct;
   try {
     const appDir = await snapshotBuild(path.join(workDir, "app"));
-    const port = await freePort();
+    const port = await freePortIn(...PORTS, [receivers.port]);
     const secret = `whsec_${randomBytes(32).toString("base64")}`;
-    app = startServer(appDir, port, path.join(workDir, "data"), {
+    app = startNext(appDir, port, path.join(workDir, "data"), {
+      SUBMIT_RATE_PER_MINUTE: "1000",
       DATABASE_URL: target.toString(),
       POLL_INTERVAL_MS: "500",
       DEMO_STEP_MS: "300",
@@ -296,6 +241,20 @@ async function main() {
     log(
       `${verdict(twice === 0)} each event posted once to the answering receiver (${twice} tried twice)`,
     );
+
+    // 3. Pruning: the 500, delivered, aged past WEBHOOK_RETENTION_DAYS (14), leave the outbox
+    // in one call of the cron route (a round deletes at most 2,000, in batches of 500).
+    await direct`update outbox_events set created_at = now() - interval '30 days' where id in ${direct(burstIds)}`;
+    await direct`update webhook_deliveries set delivered_at = now() - interval '30 days', last_attempt_at = now() - interval '30 days' where event_id in ${direct(burstIds)}`;
+    const pruneStarted = performance.now();
+    const swept = await fetch(`${base}/api/cron/sweep`).then((r) => r.json());
+    const pruneMs = performance.now() - pruneStarted;
+    const [{ left }] =
+      await direct`select count(*)::int as left from outbox_events where id in ${direct(burstIds)}`;
+    log(
+      `pruning: one cron call deleted ${swept.outbox?.pruned ?? "?"} aged events (${left} of ${BURST} left) in ${pruneMs.toFixed(0)} ms, with the task sweep beside it`,
+    );
+    log(`${verdict(left === 0)} the aged events left the outbox in one round`);
   } finally {
     await direct?.end();
     await stopGroup(app?.child);

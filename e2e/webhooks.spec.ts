@@ -118,3 +118,72 @@ test("a finished video is posted signed; the admin page shows each receiver and 
   await page.goto("/admin/webhooks?status=delivered");
   await expect(row("/refuse")).toContainText("Delivered");
 });
+
+async function commentPosts(taskId: string): Promise<Received[]> {
+  return (await received()).filter((entry) => {
+    const event = JSON.parse(entry.body);
+    return entry.path === "/ok" && event.type === "comment_added" && event.data.task?.id === taskId;
+  });
+}
+
+test("a comment is posted with the video's share link, which opens the share page; revoked, it has none", async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  const studio = new StudioPage(page);
+  await studio.goto();
+  await studio.upload("First frame", "portrait.png");
+  await studio.setPrompt(`A kite over the dunes ${Date.now()}`);
+  const taskId = await studio.generate();
+  await studio.expectCompleted();
+  await page.goto(`/videos/${taskId}`);
+
+  const share = page.getByRole("region", { name: "Share" });
+  await share.getByRole("button", { name: "Create share link" }).click();
+  const field = share.getByLabel("New share link");
+  await expect(field).toHaveValue(/\/s\/[A-Za-z0-9_-]{43}$/);
+  const link = await field.inputValue();
+
+  await page.getByLabel("Comment", { exact: true }).fill("Hold the last frame longer");
+  await page.getByRole("button", { name: "Add comment" }).click();
+  await expect(page.getByRole("list", { name: "Comments" })).toContainText(
+    "Hold the last frame longer",
+  );
+  await expect.poll(async () => (await commentPosts(taskId)).length, { timeout: 20_000 }).toBe(1);
+  const [post] = await commentPosts(taskId);
+  expect(verified(post)).toBe(true);
+  const event = JSON.parse(post.body);
+  expect(event.data).toMatchObject({
+    comment: { text: "Hold the last frame longer" },
+    author: { id: "local", viaShareLink: false },
+    task: { id: taskId },
+    links: { task: `${WEBHOOKS_E2E.baseURL}/videos/${taskId}`, share: link },
+  });
+
+  // Pinned (the form pins to the player's time by default).
+  expect(event.data.comment.atSeconds).toEqual(expect.any(Number));
+
+  // The event's link opens the share page for someone with no session at all.
+  const viewer = await page.context().browser()?.newContext();
+  if (!viewer) throw new Error("no browser");
+  const viewerPage = await viewer.newPage();
+  const opened = await viewerPage.goto(event.data.links.share);
+  expect(opened?.status()).toBe(200);
+  await expect(viewerPage.getByRole("heading", { name: "Shared video" })).toBeVisible();
+  await new StudioPage(viewerPage).expectVideoPlays();
+  await viewer.close();
+
+  // Revoked: the next comment's event names no share link.
+  await page
+    .getByRole("list", { name: "Share links" })
+    .getByRole("listitem")
+    .first()
+    .getByRole("button", { name: /^Revoke/ })
+    .click();
+  await expect(page.getByRole("status").filter({ hasText: "Share link revoked" })).toBeVisible();
+  await page.getByLabel("Comment", { exact: true }).fill("Better now");
+  await page.getByRole("button", { name: "Add comment" }).click();
+  await expect.poll(async () => (await commentPosts(taskId)).length, { timeout: 20_000 }).toBe(2);
+  const second = JSON.parse((await commentPosts(taskId))[1].body);
+  expect(second.data).toMatchObject({ comment: { text: "Better now" }, links: { share: null } });
+});

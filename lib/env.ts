@@ -240,6 +240,12 @@ const envSchema = z.object({
       }, "must be whsec_ followed by base64 of 24-64 random bytes (echo whsec_$(openssl rand -base64 32))")
       .optional(),
   ),
+  /**
+   * Days the outbox keeps an event once it is delivered everywhere (or had nowhere to go);
+   * events with a failed delivery are kept twice as long. Then the sweeper (or the cron
+   * route) deletes them, a bounded batch at a time.
+   */
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
   /** How long one webhook delivery may take before it counts as a timeout (and is retried). */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /**

@@ -200,9 +200,10 @@ export const gatewayFacts = pgTable(
 
 /**
  * What the team hears about (lib/notify): `completed` and `failed` for a task, `export_ready`
- * for a sequence export (issue 10: the type exists, nothing emits it yet).
+ * for a sequence export (issue 10: the type exists, nothing emits it yet), `comment_added` for
+ * a new comment on a video or a take set (lib/review).
  */
-export const notifyEventTypes = ["completed", "failed", "export_ready"] as const;
+export const notifyEventTypes = ["completed", "failed", "export_ready", "comment_added"] as const;
 export type NotifyEventType = (typeof notifyEventTypes)[number];
 
 /**

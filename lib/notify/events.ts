@@ -1,4 +1,5 @@
 import type { NotifyEventType } from "@/lib/db/schema";
+import { formatPin } from "@/lib/review/rules";
 
 /**
  * The JSON a team webhook receives, in Standard Webhooks' envelope: `type`, `timestamp` and
@@ -59,9 +60,37 @@ export interface ExportReadyData {
   links: EventLinks & { sequence: string; export: string | null };
 }
 
+/** The longest comment text an event carries (a comment may hold 2,000 characters). */
+export const COMMENT_EVENT_CHARS = 500;
+
+/**
+ * A new comment on a member's video or take set. `author.id` is the member's, or null for a
+ * share-link viewer, whose `name` is whatever they typed (not checked by anyone). `maker` is
+ * whose video it is (the member told about it).
+ */
+export interface CommentAddedData {
+  comment: {
+    id: string;
+    /** The text, clipped to COMMENT_EVENT_CHARS; `clipped` says whether it was. */
+    text: string;
+    clipped: boolean;
+    /** Seconds into the video the comment is pinned to; null when it is about the whole. */
+    atSeconds: number | null;
+    createdAt: string;
+  };
+  author: { id: string | null; name: string; viaShareLink: boolean };
+  target: { kind: "task" | "take_set"; id: string };
+  /** The video commented on (null for a take set as a whole). */
+  task: { id: string; prompt: string | null } | null;
+  takeSet: { id: string } | null;
+  maker: EventMaker;
+  links: EventLinks;
+}
+
 export type WebhookEvent =
   | { id: string; type: "completed" | "failed"; timestamp: string; data: TaskEventData }
-  | { id: string; type: "export_ready"; timestamp: string; data: ExportReadyData };
+  | { id: string; type: "export_ready"; timestamp: string; data: ExportReadyData }
+  | { id: string; type: "comment_added"; timestamp: string; data: CommentAddedData };
 
 export type { NotifyEventType };
 
@@ -69,6 +98,11 @@ export type { NotifyEventType };
 export function headline(event: WebhookEvent): string {
   if (event.type === "export_ready") {
     return `Export ready: ${event.data.sequence.title ?? `sequence ${event.data.sequence.id}`}`;
+  }
+  if (event.type === "comment_added") {
+    const { author, task } = event.data;
+    const on = task ? clip(task.prompt?.trim() || "a video without a prompt", 120) : "a take set";
+    return `${clip(author.name.trim() || "Someone", 80)} commented on ${on}`;
   }
   const { task } = event.data;
   const what = clip(task.prompt?.trim() || "a video without a prompt", 120);
@@ -79,6 +113,11 @@ export function headline(event: WebhookEvent): string {
 /** The second line: which video, for a failure; the settings, for a success. */
 export function detail(event: WebhookEvent): string {
   if (event.type === "export_ready") return `${event.data.sequence.shots} shots`;
+  if (event.type === "comment_added") {
+    const { comment } = event.data;
+    const at = comment.atSeconds === null ? "" : `at ${formatPin(comment.atSeconds)}: `;
+    return `${at}${comment.text}`;
+  }
   const { task } = event.data;
   const take = task.takeIndex ? ` · take ${task.takeIndex}` : "";
   if (event.type === "failed") {

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, gt, inArray } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, ne } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { outboxEvents, tasks } from "@/lib/db/schema";
 import { isTerminal } from "@/lib/task-view";
@@ -20,7 +20,13 @@ export async function doneNotices(ownerId: string, since: number): Promise<DoneN
   const events = await db
     .select()
     .from(outboxEvents)
-    .where(and(eq(outboxEvents.ownerId, ownerId), gt(outboxEvents.createdAt, from)))
+    .where(
+      and(
+        eq(outboxEvents.ownerId, ownerId),
+        gt(outboxEvents.createdAt, from),
+        ne(outboxEvents.type, "comment_added"),
+      ),
+    )
     .orderBy(asc(outboxEvents.createdAt))
     .limit(200);
   const setIds = [...new Set(events.map((event) => event.takeSetId).filter(Boolean))] as string[];
@@ -33,7 +39,8 @@ export async function doneNotices(ownerId: string, since: number): Promise<DoneN
       : [];
   const notices = new Map<string, DoneNotice>();
   for (const row of events) {
-    if (row.type === "export_ready") continue;
+    // Comments reach the browser through the header's count (lib/review), not as done notices.
+    if (row.type !== "completed" && row.type !== "failed") continue;
     const event = JSON.parse(row.body) as Extract<WebhookEvent, { type: "completed" | "failed" }>;
     const key = noticeKey(row);
     if (!row.takeSetId) {

@@ -108,7 +108,7 @@ export async function recordTaskEvent(tx: Tx, row: TaskRow): Promise<string | un
   const type = eventTypeFor(row.status);
   if (!type) return undefined;
   const base = publicBaseUrl();
-  const share = await shareLinkFor(tx as Db, { taskId: row.id });
+  const share = await shareLinkFor(tx, { taskId: row.id });
   return recordEvent(tx, {
     type,
     ownerId: row.ownerId,

@@ -1,15 +1,19 @@
-import type { Db } from "@/lib/db/client";
+import "server-only";
+import { publicBaseUrl } from "@/lib/env";
+import { liveShareUrl } from "@/lib/review/shares";
+import type { Tx } from "./outbox";
 
 /**
- * The hook for share links (issue 11, "Share links", built beside this work): the public URL
- * of a live share link for a task or a sequence export, for the webhook's `links.share` and
- * Slack's headline link. Called inside the transaction that writes the event, so it may read
- * with `tx`. Returns null until share links exist: then the newest unexpired, unrevoked link
- * whose URL we can still give (tokens are stored hashed) goes here.
+ * The public URL of a live share link for a task, for the webhook's `links.share` and Slack's
+ * headline link: the newest unexpired, unrevoked link whose token the server can make again
+ * (lib/review/tokens.ts), on PUBLIC_BASE_URL (or what settings give in its place; never a
+ * request's Host). Called inside the transaction that writes the event, so it reads with `tx`.
+ * Null when there is none, and for sequence exports until they can be shared.
  */
 export async function shareLinkFor(
-  _tx: Db,
-  _target: { taskId?: string; sequenceId?: string },
+  tx: Tx,
+  target: { taskId?: string; sequenceId?: string },
 ): Promise<string | null> {
-  return null;
+  if (!target.taskId) return null;
+  return liveShareUrl(tx, target.taskId, publicBaseUrl());
 }

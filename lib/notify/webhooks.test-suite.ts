@@ -422,5 +422,232 @@ export function describeWebhooks(name: string, databaseUrl: () => string | undef
         })
         .toBe(0);
     });
+
+    const ann = { id: "ann@studio.test", email: "ann@studio.test", name: "Ann", isAdmin: false };
+    const bob = { id: "bob@studio.test", email: "bob@studio.test", name: "Bob", isAdmin: false };
+
+    /** A finished video whose copy is kept: what a share link may open. */
+    async function keptTask(prompt: string) {
+      return runningTask(prompt, {
+        status: "completed",
+        completedAt: new Date(),
+        resultKey: `results/${prompt.length}.mp4`,
+        posterKey: `posters/${prompt.length}.jpg`,
+      });
+    }
+
+    async function commentEvents(taskId: string) {
+      return (await eventsOf(taskId))
+        .filter((row) => row.type === "comment_added")
+        .sort((a, b) => a.seq - b.seq)
+        .map((row) => ({ row, event: JSON.parse(row.body) }));
+    }
+
+    it("posts each new comment as comment_added, with the video's live share link", async () => {
+      const review = await import("@/lib/review");
+      const comments = await import("./comment-events");
+      comments.connectCommentEvents();
+      try {
+        const id = await keptTask("Notes on the turn");
+        const made = await review.createShareLink(id, { days: 7, allowComments: true }, ann);
+        const body = `Slow the turn down. ${"More light on the left. ".repeat(30)}`.trim();
+        await review.addComment({ kind: "task", id }, { body, atSeconds: 3.54 }, bob);
+        // Delivered after the commit, by the pump the hook starts (no sweep here).
+        const got = await until("the comment's post", () =>
+          main.received.find((entry) => JSON.parse(entry.body).type === "comment_added"),
+        );
+        expect(verifiesBySpec(got, SECRET)).toBe(true);
+        const event = JSON.parse(got.body);
+        expect(event.data).toMatchObject({
+          comment: { clipped: true, atSeconds: 3.5 },
+          author: { id: bob.id, name: "Bob", viaShareLink: false },
+          target: { kind: "task", id },
+          task: { id, prompt: "Notes on the turn" },
+          maker: { id: "ann@studio.test", name: "Ann" },
+          links: {
+            task: `https://studio.example.com/videos/${id}`,
+            share: `https://studio.example.com/s/${made.token}`,
+          },
+        });
+        expect(event.data.comment.text).toHaveLength(500);
+        expect(body.startsWith(event.data.comment.text.slice(0, -1))).toBe(true);
+        expect(event.data.links.poster).toMatch(/\/api\/posters\/.+\?exp=\d+&sig=/);
+        const [written] = await commentEvents(id);
+        // The maker is the one it concerns (the outbox row's owner), whoever wrote it.
+        expect(written.row.ownerId).toBe("ann@studio.test");
+
+        // A viewer's comment, through the link, under the name they typed.
+        const opened = await review.openShare(made.token, "viewer-client");
+        if (!opened.found) throw new Error("the share link did not open");
+        await review.addViewerComment(opened.shared, { body: "Love the light", name: "Pat" });
+        // The maker's own comment goes to the team too (a reply is part of the conversation).
+        await review.addComment({ kind: "task", id }, { body: "Will do" }, ann);
+        const later = (await commentEvents(id)).slice(1).map((entry) => entry.event.data);
+        expect(later).toMatchObject([
+          {
+            author: { id: null, name: "Pat", viaShareLink: true },
+            comment: { text: "Love the light", clipped: false, atSeconds: null },
+            links: { share: `https://studio.example.com/s/${made.token}` },
+          },
+          { author: { id: ann.id, name: "Ann" }, comment: { text: "Will do" } },
+        ]);
+        // None of them is a done notice in the browser.
+        const feed = await import("./feed");
+        expect(
+          (await feed.doneNotices("ann@studio.test", 0)).filter((n) => n.url.endsWith(id)),
+        ).toHaveLength(0);
+      } finally {
+        review.onCommentAdded(undefined);
+      }
+    });
+
+    it("names no share link once it is revoked or expired, nor one whose token is not derived", async () => {
+      const review = await import("@/lib/review");
+      const comments = await import("./comment-events");
+      const tokens = await import("@/lib/review/tokens");
+      // Only written here: deliveries are not this test's business.
+      review.onCommentAdded(async (tx, added) => {
+        await comments.recordCommentEvent(tx, added);
+      });
+      try {
+        const id = await keptTask("Links that died");
+        const target = { kind: "task", id } as const;
+        const shareOf = async () => (await commentEvents(id)).at(-1)?.event.data.links.share;
+
+        const older = await review.createShareLink(id, { days: 30 }, ann);
+        const newer = await review.createShareLink(id, { days: 7 }, ann);
+        await review.addComment(target, { body: "one" }, bob);
+        expect(await shareOf()).toBe(`https://studio.example.com/s/${newer.token}`);
+        await review.revokeShareLink(newer.link.id, ann);
+        await review.addComment(target, { body: "two" }, bob);
+        expect(await shareOf()).toBe(`https://studio.example.com/s/${older.token}`);
+        await review.revokeShareLink(older.link.id, ann);
+        await review.addComment(target, { body: "three" }, bob);
+        expect(await shareOf()).toBeNull();
+
+        // Expired: made two days ago for one day.
+        await review.createShareLink(id, { days: 1 }, ann, new Date(Date.now() - 2 * 86_400_000));
+        await review.addComment(target, { body: "four" }, bob);
+        expect(await shareOf()).toBeNull();
+
+        // A link from before tokens were derived (32 random bytes): it still opens, but its URL
+        // is nowhere to be had, so the event has none.
+        const random = randomUUID().replace(/-/g, "") + randomUUID().replace(/-/g, "").slice(0, 11);
+        expect(tokens.isShareTokenShape(random)).toBe(true);
+        await db.insert(schema.shareLinks).values({
+          id: "sl_before_derived_tokens",
+          tokenHash: tokens.hashShareToken(random),
+          targetId: id,
+          createdBy: ann.id,
+          expiresAt: new Date(Date.now() + 86_400_000),
+        });
+        expect((await review.openShare(random, "old-link-client")).found).toBe(true);
+        await review.addComment(target, { body: "five" }, bob);
+        expect(await shareOf()).toBeNull();
+      } finally {
+        review.onCommentAdded(undefined);
+      }
+    });
+
+    it("a comment on a take set names the set, not a video", async () => {
+      const review = await import("@/lib/review");
+      const comments = await import("./comment-events");
+      const setId = `set${randomUUID().slice(0, 8)}`;
+      await db
+        .insert(schema.takeSets)
+        .values({ id: setId, ownerId: "ann@studio.test", ownerName: "Ann", takes: 2 });
+      review.onCommentAdded(async (tx, added) => {
+        await comments.recordCommentEvent(tx, added);
+      });
+      try {
+        await review.addComment({ kind: "take_set", id: setId }, { body: "Take 2" }, bob);
+      } finally {
+        review.onCommentAdded(undefined);
+      }
+      const [row] = await db
+        .select()
+        .from(schema.outboxEvents)
+        .where(eq(schema.outboxEvents.takeSetId, setId));
+      expect(JSON.parse(row.body).data).toMatchObject({
+        task: null,
+        takeSet: { id: setId },
+        target: { kind: "take_set", id: setId },
+        maker: { id: "ann@studio.test", name: "Ann" },
+        links: { takeSet: `https://studio.example.com/takes/${setId}`, share: null },
+      });
+    });
+
+    it("prunes events past WEBHOOK_RETENTION_DAYS in bounded batches; failed ones twice as long", async () => {
+      const prune = await import("./prune");
+      const day = 86_400_000;
+      const ago = (days: number) => new Date(Date.now() - days * day);
+      const url = main.url;
+      const made: Record<string, string> = {};
+      /** An event `age` days old, with deliveries as given. */
+      async function event(name: string, age: number, deliveries: Record<string, unknown>[]) {
+        const id = `evt_prune_${name}_${randomUUID().slice(0, 8)}`;
+        made[name] = id;
+        await db.insert(schema.outboxEvents).values({
+          id,
+          type: "failed",
+          ownerId: "ann@studio.test",
+          body: "{}",
+          createdAt: ago(age),
+        });
+        for (const [index, delivery] of deliveries.entries()) {
+          await db
+            .insert(schema.webhookDeliveries)
+            .values({ eventId: id, url: `${url}/${index}`, ...delivery });
+        }
+      }
+      await event("delivered", 20, [
+        { status: "delivered", deliveredAt: ago(20), lastAttemptAt: ago(20) },
+        { status: "delivered", deliveredAt: ago(19), lastAttemptAt: ago(19) },
+      ]);
+      await event("nowhere", 15, []);
+      await event("young", 13, [{ status: "delivered", deliveredAt: ago(13) }]);
+      // Sent again last week (an admin), so its last delivery is recent.
+      await event("resent", 40, [{ status: "delivered", deliveredAt: ago(7) }]);
+      await event("pending", 60, [{ status: "pending", nextAttemptAt: ago(0) }]);
+      await event("mixed", 20, [
+        { status: "delivered", deliveredAt: ago(20) },
+        { status: "failed", lastAttemptAt: ago(19) },
+      ]);
+      await event("failedLongAgo", 30, [{ status: "failed", lastAttemptAt: ago(29) }]);
+
+      const result = await prune.pruneOutbox();
+      const left = new Set(
+        (
+          await db
+            .select({ id: schema.outboxEvents.id })
+            .from(schema.outboxEvents)
+            .where(sql`${schema.outboxEvents.id} like 'evt_prune_%'`)
+        ).map((row) => row.id),
+      );
+      const kept = Object.keys(made).filter((name) => left.has(made[name]));
+      expect(kept.sort()).toEqual(["mixed", "pending", "resent", "young"]);
+      expect(result).toEqual({ deleted: 3, more: false });
+      // Their deliveries went with them.
+      expect(await deliveriesOf(made.delivered)).toHaveLength(0);
+
+      // A backlog goes a bounded batch at a time.
+      for (let i = 4; i >= 0; i--) await event(`backlog${i}`, 15 + i, []);
+      expect(await prune.pruneOutbox({ batch: 2, maxBatches: 2 })).toEqual({
+        deleted: 4,
+        more: true,
+      });
+      // The oldest went first: the youngest of the backlog is what is left.
+      expect(await eventsOfId(made.backlog0)).toHaveLength(1);
+      expect(await eventsOfId(made.backlog1)).toHaveLength(0);
+      expect(await prune.pruneOutbox({ batch: 2, maxBatches: 2 })).toEqual({
+        deleted: 1,
+        more: false,
+      });
+      expect(await eventsOfId(made.backlog0)).toHaveLength(0);
+    });
+
+    async function eventsOfId(id: string) {
+      return db.select().from(schema.outboxEvents).where(eq(schema.outboxEvents.id, id));
+    }
   });
 }

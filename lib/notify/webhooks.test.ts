@@ -109,6 +109,60 @@ describe("Slack's shape", () => {
       "context",
     ]);
   });
+
+  it("quotes a comment under who wrote it on which video, with its pin and the share link", () => {
+    const comment: WebhookEvent = {
+      id: "evt_2",
+      type: "comment_added",
+      timestamp: "2026-12-03T10:05:00.000Z",
+      data: {
+        comment: {
+          id: "cm_1",
+          text: "Slower <here> & brighter\nthen cut",
+          clipped: false,
+          atSeconds: 83.4,
+          createdAt: "2026-12-03T10:05:00.000Z",
+        },
+        author: { id: null, name: "Pat <client>", viaShareLink: true },
+        target: { kind: "task", id: "task123" },
+        task: { id: "task123", prompt: "A fox crosses the road" },
+        takeSet: null,
+        maker: { id: "ann@studio.test", name: "Ann" },
+        links: {
+          task: "https://studio.example.com/videos/task123",
+          takeSet: null,
+          share: "https://studio.example.com/s/abc",
+          poster: null,
+        },
+      },
+    };
+    const message = slackMessage(comment);
+    expect(message.text).toBe(
+      "Pat <client> commented on A fox crosses the road: Slower <here> & brighter\nthen cut",
+    );
+    expect(message.blocks).toEqual([
+      {
+        type: "section",
+        text: {
+          type: "mrkdwn",
+          text: "*<https://studio.example.com/videos/task123|Pat &lt;client&gt; commented on A fox crosses the road>*",
+        },
+      },
+      {
+        type: "section",
+        text: { type: "mrkdwn", text: ">Slower &lt;here&gt; &amp; brighter\n>then cut" },
+      },
+      {
+        type: "context",
+        elements: [
+          {
+            type: "mrkdwn",
+            text: "at 1:23.4 · left through a share link · <https://studio.example.com/s/abc|share link>",
+          },
+        ],
+      },
+    ]);
+  });
 });
 
 describe("delivery rules", () => {

@@ -52,15 +52,25 @@ export interface CommentAddedEvent {
   ownerId: string;
 }
 
-type CommentHook = (tx: Tx, event: CommentAddedEvent) => Promise<void>;
-let commentHook: CommentHook | undefined;
+/**
+ * A listener to new comments. It may return work to start once the comment is committed (the
+ * webhooks' deliveries), never before: until then nobody else can see the rows it wrote.
+ */
+// biome-ignore lint/suspicious/noConfusingVoidType: a listener with nothing to start after the commit is a plain `async` function (Promise<void>); `undefined` would refuse it.
+type CommentHook = (tx: Tx, event: CommentAddedEvent) => Promise<void | (() => void)>;
+
+/**
+ * Held on globalThis: the listener is connected once at start-up (instrumentation.ts), whose
+ * modules Next may load apart from the ones a request runs.
+ */
+const holder = globalThis as unknown as { __wanStudioCommentHook?: CommentHook };
 
 /**
  * Connects one listener to new comments. It runs inside the transaction that writes the
  * comment, so an outbox row it writes commits (or not) with the comment itself.
  */
 export function onCommentAdded(hook: CommentHook | undefined): void {
-  commentHook = hook;
+  holder.__wanStudioCommentHook = hook;
 }
 
 /** A member who never gave a name is shown by email to the team, never on a public page. */
@@ -109,12 +119,15 @@ async function insertComment(
   ownerId: string,
 ): Promise<CommentRow> {
   const db = await getDb();
-  return db.transaction(async (tx) => {
+  const { row, after } = await db.transaction(async (tx) => {
     const [row] = await tx.insert(comments).values(values).returning();
     if (!row) throw new Error("The comment was not written.");
-    if (commentHook) await commentHook(tx, { comment: row, target, ownerId });
-    return row;
+    const hook = holder.__wanStudioCommentHook;
+    const after = hook ? await hook(tx, { comment: row, target, ownerId }) : undefined;
+    return { row, after };
   });
+  after?.();
+  return row;
 }
 
 /** A member's comment on a video or a take set. */

@@ -19,6 +19,7 @@ export {
   activeShareFor,
   allShareLinks,
   createShareLink,
+  liveShareUrl,
   openShare,
   revokeShareLink,
   type SharedVideo,

@@ -1,4 +1,5 @@
-import { createHash } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -428,6 +429,31 @@ export function describeReview(name: string, databaseUrl: () => string | undefin
       expect((await review.activeShareFor(fresh.id))?.id).toBe(made.link.id);
       await review.revokeShareLink(made.link.id, alice);
       expect(await review.activeShareFor(fresh.id)).toBeNull();
+    });
+
+    it("derives each token from its link id under the server's secret: no secret, no token", async () => {
+      const { token, link } = await review.createShareLink(kept.id, { days: 7 }, alice);
+      // The server's secret, where lib/storage/signing.ts keeps it (generated once here).
+      const secret = process.env.MEDIA_URL_SECRET
+        ? Buffer.from(process.env.MEDIA_URL_SECRET, "utf8")
+        : Buffer.from(
+            readFileSync(path.join(process.env.DATA_DIR ?? "", "media-url-secret"), "utf8").trim(),
+            "hex",
+          );
+      const hmac = (key: Buffer) =>
+        createHmac("sha256", key).update(`share-link-token\n${link.id}`).digest("base64url");
+      expect(token).toBe(hmac(secret));
+      // Anyone with the id but another key, or none, gets something else.
+      expect(hmac(randomBytes(32))).not.toBe(token);
+      expect(hmac(Buffer.alloc(0))).not.toBe(token);
+      expect(createHash("sha256").update(link.id).digest("base64url")).not.toBe(token);
+      // The server makes it again for the webhooks, on the public base URL from settings.
+      expect(await review.liveShareUrl(db, kept.id, "https://studio.example.com")).toBe(
+        `https://studio.example.com/s/${token}`,
+      );
+      await review.revokeShareLink(link.id, alice);
+      const url = await review.liveShareUrl(db, kept.id, "https://studio.example.com");
+      expect(url).not.toBe(`https://studio.example.com/s/${token}`);
     });
   });
 }

@@ -7,7 +7,7 @@ import { getTaskRow } from "@/lib/tasks";
 import { ReviewError } from "./errors";
 import { limitedUntil, recordMiss } from "./misses";
 import { type ShareLinkOptions, shareLinkOptionsSchema } from "./rules";
-import { hashShareToken, isShareTokenShape, newReviewId, newShareToken } from "./tokens";
+import { hashShareToken, isShareTokenShape, newReviewId, shareTokenFor } from "./tokens";
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -55,7 +55,8 @@ function isShareable(task: TaskRow): boolean {
 
 /**
  * Makes a share link for a kept video. Any member may share any video (the team sees all of
- * them). The token is returned once, here; only its hash is stored.
+ * them). The token (derived from the link's id: tokens.ts) is returned here; only its hash is
+ * stored.
  */
 export async function createShareLink(
   taskId: string,
@@ -72,12 +73,13 @@ export async function createShareLink(
       "Only a finished video whose copy the studio keeps can be shared.",
     );
   }
-  const token = newShareToken();
+  const id = newReviewId("sl");
+  const token = shareTokenFor(id);
   const db = await getDb();
   const [row] = await db
     .insert(shareLinks)
     .values({
-      id: newReviewId("sl"),
+      id,
       tokenHash: hashShareToken(token),
       targetKind: "task",
       targetId: task.id,
@@ -154,9 +156,8 @@ export async function allShareLinks(
 }
 
 /**
- * The active link of a video, if one exists (the latest made), for the webhooks' events. Its
- * URL cannot be rebuilt (the token is not kept); callers say that one exists and where it is
- * managed, or take the URL at creation.
+ * The active link of a video, if one exists (the latest made). Its token is not kept: for its
+ * URL, see `liveShareUrl`.
  */
 export async function activeShareFor(
   taskId: string,
@@ -256,4 +257,39 @@ async function lookUp(token: string, now: Date): Promise<SharedVideo | null> {
         }
       : null,
   };
+}
+
+/** A database or an open transaction: the webhooks' events read inside the change's own. */
+type Reader = Pick<Awaited<ReturnType<typeof getDb>>, "select">;
+
+/**
+ * The URL of a video's newest live share link (not revoked, not expired) whose token this
+ * server can make again (tokens.ts), on `base` (the public base URL from settings, never a
+ * request's Host); null when there is none. A link made before tokens were derived, or under
+ * another secret, is passed over: it still opens, but its token is nowhere to be had.
+ */
+export async function liveShareUrl(
+  db: Reader,
+  taskId: string,
+  base: string,
+  now = new Date(),
+): Promise<string | null> {
+  const rows = await db
+    .select({ id: shareLinks.id, tokenHash: shareLinks.tokenHash })
+    .from(shareLinks)
+    .where(
+      and(
+        eq(shareLinks.targetKind, "task"),
+        eq(shareLinks.targetId, taskId),
+        isNull(shareLinks.revokedAt),
+        gt(shareLinks.expiresAt, now),
+      ),
+    )
+    .orderBy(desc(shareLinks.createdAt), desc(shareLinks.id))
+    .limit(20);
+  for (const row of rows) {
+    const token = shareTokenFor(row.id);
+    if (hashShareToken(token) === row.tokenHash) return `${base}/s/${token}`;
+  }
+  return null;
 }

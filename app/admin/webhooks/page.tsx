@@ -24,6 +24,8 @@ const RESULTS: Record<string, string> = {
   refused: "Only admins can send webhooks again.",
 };
 
+const days = (count: number) => (count === 1 ? "1 day" : `${count} days`);
+
 const when = (date: Date | null) =>
   date ? date.toISOString().replace("T", " ").slice(0, 19).concat(" UTC") : "—";
 
@@ -48,6 +50,7 @@ export default async function WebhooksPage({
     deliveryCounts(),
   ]);
   const urls = env().WEBHOOK_URLS;
+  const retention = env().WEBHOOK_RETENTION_DAYS;
   return (
     <main className="mx-auto flex max-w-6xl flex-col gap-6 px-4 py-8 sm:px-6">
       <div>
@@ -55,6 +58,11 @@ export default async function WebhooksPage({
         <p className="text-ink-soft text-sm">
           Each finished or failed video is posted to every receiver in WEBHOOK_URLS, signed, and
           tried again with back-off for 24 hours while a receiver fails or does not answer.
+        </p>
+        <p className="text-ink-soft text-sm">
+          New comments on videos and take sets are posted too. Delivered events are kept for{" "}
+          {days(retention)}, events with a failed delivery for {days(retention * 2)}; then they are
+          deleted (WEBHOOK_RETENTION_DAYS).
         </p>
         {urls.length === 0 ? (
           <p className="text-ink-soft text-sm">No receivers: set WEBHOOK_URLS to post events.</p>

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { boundToLoopbackOnly, env } from "@/lib/env";
 import { deliverDue } from "@/lib/notify/deliver";
+import { pruneQuietly } from "@/lib/notify/prune";
 import { sweepTasks } from "@/lib/tasks/sweep";
 
 export const runtime = "nodejs";
@@ -36,16 +37,21 @@ function allowed(request: Request): boolean {
 
 /**
  * Vercel Cron calls this (see vercel.json) to finish and keep tasks nobody is watching, and to
- * post the team's webhooks that are due (retries, and events no request's after-work sent).
+ * post the team's webhooks that are due (retries, and events no request's after-work sent),
+ * and to let old events leave the outbox (WEBHOOK_RETENTION_DAYS, a bounded batch per call).
  * Side by side: a receiver that hangs (bounded by WEBHOOK_TIMEOUT_MS) does not hold up tasks.
  */
 export async function GET(request: Request) {
   if (!allowed(request)) {
     return Response.json({ code: "forbidden", message: "Not allowed." }, { status: 403 });
   }
-  const [result, webhooks] = await Promise.all([
+  const [result, webhooks, outbox] = await Promise.all([
     sweepTasks(),
     env().WEBHOOK_URLS.length > 0 ? deliverDue() : Promise.resolve({ claimed: 0, delivered: 0 }),
+    pruneQuietly(),
   ]);
-  return Response.json({ ...result, webhooks }, { headers: { "Cache-Control": "no-store" } });
+  return Response.json(
+    { ...result, webhooks, outbox: { pruned: outbox.deleted } },
+    { headers: { "Cache-Control": "no-store" } },
+  );
 }
