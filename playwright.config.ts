@@ -2,6 +2,7 @@ import { defineConfig, type PlaywrightTestConfig } from "@playwright/test";
 import { AUTH_E2E } from "./e2e/auth-settings";
 import { DEPLOYED_E2E } from "./e2e/deployed-settings";
 import { NEW_API_E2E } from "./e2e/new-api-settings";
+import NO_SETTING_NAMES from "./e2e/no-settings.json";
 import { QUEUE_E2E } from "./e2e/queue-settings";
 import { S3_E2E } from "./e2e/s3-settings";
 import { SHARE_E2E } from "./e2e/share-settings";
@@ -22,41 +23,10 @@ type WebServer = NonNullable<Extract<PlaywrightTestConfig["webServer"], unknown[
 /**
  * Every optional setting the app reads, emptied: Playwright merges a server's `env` over
  * process.env, and a developer's shell must not leak a real key, database or bucket into a
- * test server. (Settings with defaults are left out: empty is not "unset" for them.)
+ * test server. (Settings with defaults are left out: empty is not "unset" for them.) The list
+ * is e2e/no-settings.json, which the benches' servers use too (bench/shared.mjs).
  */
-const NO_SETTINGS = Object.fromEntries(
-  [
-    "VIDEO_API_KEY",
-    "VIDEO_API_BASE_URL",
-    "PUBLIC_BASE_URL",
-    "DATABASE_URL",
-    "MEDIA_URL_SECRET",
-    "CRON_SECRET",
-    "BUDGET_MEMBER_DAILY_USD",
-    "BUDGET_TEAM_MONTHLY_USD",
-    "S3_BUCKET",
-    "S3_ENDPOINT",
-    "S3_PUBLIC_ENDPOINT",
-    "S3_ACCESS_KEY_ID",
-    "S3_SECRET_ACCESS_KEY",
-    "AUTH_OIDC_ISSUER",
-    "AUTH_OIDC_CLIENT_ID",
-    "AUTH_OIDC_CLIENT_SECRET",
-    "AUTH_SECRET",
-    "AUTH_ALLOWED_DOMAINS",
-    "AUTH_ALLOWED_EMAILS",
-    "AUTH_ADMIN_EMAILS",
-    "AUTH_DISABLED",
-    "AUTH_URL",
-    "AUTH_TRUST_HOST",
-    "DEMO_GATEWAY_MEDIA_ORIGINS",
-    "VERCEL",
-    "DEMO_GATEWAY_DIALECT",
-    "DEMO_GATEWAY_MAX_RUNNING",
-    "WEBHOOK_URLS",
-    "WEBHOOK_SECRET",
-  ].map((name) => [name, ""]),
-);
+const NO_SETTINGS = Object.fromEntries(NO_SETTING_NAMES.map((name) => [name, ""]));
 
 /** What every test server runs with: quick demo stages and polls, no telemetry. */
 const TEST_TIMINGS = {

@@ -85,18 +85,14 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Every optional setting the app reads that a developer's shell could leak into a bench
  * server (a real key, database, bucket or sign-in), emptied: the server starts in demo mode
- * unless a bench says otherwise.
+ * unless a bench says otherwise. The same list as the e2e servers' (e2e/no-settings.json).
  */
-const NO_SETTINGS = {
-  VIDEO_API_KEY: "",
-  VIDEO_API_BASE_URL: "",
-  DATABASE_URL: "",
-  PUBLIC_BASE_URL: "",
-  MEDIA_URL_SECRET: "",
-  S3_BUCKET: "",
-  AUTH_OIDC_ISSUER: "",
-  DEMO_GATEWAY_MAX_RUNNING: "",
-};
+export const NO_SETTINGS = Object.fromEntries(
+  JSON.parse(readFileSync(path.join(root, "e2e", "no-settings.json"), "utf8")).map((name) => [
+    name,
+    "",
+  ]),
+);
 
 /**
  * `next start` on a private build (`snapshotBuild`), on 127.0.0.1:`port`, in its own process
