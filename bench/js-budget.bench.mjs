@@ -16,13 +16,12 @@
 // Needs the production build (`npm run build`, under the e2e lock) and /usr/bin/chromium.
 // Run with `npm run bench -- js` or `node bench/js-budget.bench.mjs`. Env: BENCH_RUNS (3),
 // BENCH_PORT (3340; issue 12's benches use 3340–3349). Never fails on a MISS.
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
-import { root, snapshotBuild } from "./shared.mjs";
+import { root, sleep, snapshotBuild, startNext, stopGroup, waitForServer } from "./shared.mjs";
 
 /** The blank Next 16.4.6 page of issue 12's table (its heading and sentence only). */
 const BLANK_KB = 133.8;
@@ -34,72 +33,6 @@ const kB = (bytes) => (bytes / 1000).toFixed(1);
 
 function log(line = "") {
   process.stdout.write(`${line}\n`);
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function startApp(appDir, dataDir) {
-  const child = spawn(
-    path.join(root, "node_modules/.bin/next"),
-    ["start", "-H", "127.0.0.1", "-p", String(PORT)],
-    {
-      cwd: appDir,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: {
-        ...process.env,
-        NEXT_TELEMETRY_DISABLED: "1",
-        DATA_DIR: dataDir,
-        // Demo mode, quick stages, no sign-in: whatever the shell holds must not leak in.
-        VIDEO_API_KEY: "",
-        VIDEO_API_BASE_URL: "",
-        DATABASE_URL: "",
-        PUBLIC_BASE_URL: "",
-        S3_BUCKET: "",
-        AUTH_OIDC_ISSUER: "",
-        DEMO_STEP_MS: "300",
-        POLL_INTERVAL_MS: "500",
-        SUBMIT_RATE_PER_MINUTE: "1000",
-      },
-    },
-  );
-  let output = "";
-  child.stdout.on("data", (data) => {
-    output += data;
-  });
-  child.stderr.on("data", (data) => {
-    output += data;
-  });
-  return { child, output: () => output };
-}
-
-async function stopGroup(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {
-    return;
-  }
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {}
-  }, 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function waitForApp(base, app) {
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const response = await fetch(`${base}/api/tasks/warm-up-probe`).catch(() => null);
-    if (response?.status === 404) return;
-    if (app.child.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`the server did not start:\n${app.output().slice(-2000)}`);
-    }
-    await sleep(300);
-  }
 }
 
 /** One Generate through the studio form; resolves to the URL's `task` and `set`. */
@@ -247,7 +180,12 @@ const appDir = mkdtempSync(path.join(os.tmpdir(), "wan-js-budget-app-"));
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "wan-js-budget-data-"));
 await snapshotBuild(appDir);
 const base = `http://127.0.0.1:${PORT}`;
-const app = startApp(appDir, dataDir);
+// Demo mode, quick stages, no sign-in: whatever the shell holds must not leak in.
+const app = startNext(appDir, PORT, dataDir, {
+  DEMO_STEP_MS: "300",
+  POLL_INTERVAL_MS: "500",
+  SUBMIT_RATE_PER_MINUTE: "1000",
+});
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
   headless: true,
@@ -261,7 +199,7 @@ const browser = await chromium.launch({
   ],
 });
 try {
-  await waitForApp(base, app);
+  await waitForServer(base, app);
   const context = await browser.newContext();
   const maker = await context.newPage();
   maker.setDefaultTimeout(30_000);

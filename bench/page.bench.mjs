@@ -27,7 +27,7 @@ import os from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
 
-import { root, snapshotBuild } from "./shared.mjs";
+import { root, sleep, snapshotBuild, startNext, stopGroup } from "./shared.mjs";
 
 const LOADS = Number(process.env.BENCH_LOADS ?? 9);
 /** Only these pages (names as in the table, comma-separated), e.g. `/,/videos`. */
@@ -61,8 +61,6 @@ const LAUNCH = {
 function log(line = "") {
   process.stdout.write(`${line}\n`);
 }
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function median(values) {
   const sorted = values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
@@ -106,81 +104,14 @@ function build(dir, label) {
   log(`built ${label} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-/** `next start` in `dir` on `port`, in its own process group; output kept for errors. */
-function startNext(dir, port, env) {
-  const child = spawn(NEXT_BIN, ["start", "-H", "127.0.0.1", "-p", String(port)], {
-    cwd: dir,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), ...env },
-  });
-  let output = "";
-  child.stdout.on("data", (data) => {
-    output += data;
-  });
-  child.stderr.on("data", (data) => {
-    output += data;
-  });
-  return { child, output: () => output };
-}
-
-/** Every setting the app reads emptied (as playwright.config.ts's NO_SETTINGS), then `env`. */
-function studioEnv(dataDir, env = {}) {
-  const emptied = [
-    "VIDEO_API_KEY",
-    "VIDEO_API_BASE_URL",
-    "PUBLIC_BASE_URL",
-    "DATABASE_URL",
-    "MEDIA_URL_SECRET",
-    "CRON_SECRET",
-    "BUDGET_MEMBER_DAILY_USD",
-    "BUDGET_TEAM_MONTHLY_USD",
-    "S3_BUCKET",
-    "S3_ENDPOINT",
-    "S3_PUBLIC_ENDPOINT",
-    "S3_ACCESS_KEY_ID",
-    "S3_SECRET_ACCESS_KEY",
-    "AUTH_OIDC_ISSUER",
-    "AUTH_OIDC_CLIENT_ID",
-    "AUTH_OIDC_CLIENT_SECRET",
-    "AUTH_SECRET",
-    "AUTH_ALLOWED_DOMAINS",
-    "AUTH_ALLOWED_EMAILS",
-    "AUTH_ADMIN_EMAILS",
-    "AUTH_DISABLED",
-    "AUTH_URL",
-    "AUTH_TRUST_HOST",
-    "DEMO_GATEWAY_MEDIA_ORIGINS",
-    "VERCEL",
-    "DEMO_GATEWAY_DIALECT",
-    "DEMO_GATEWAY_MAX_RUNNING",
-  ];
+/** Quick demo stages, so the videos the pages show are ready in seconds; then `env`. */
+function studioSettings(env = {}) {
   return {
-    ...Object.fromEntries(emptied.map((name) => [name, ""])),
-    DATA_DIR: dataDir,
-    // Quick demo stages, so the videos the pages show are ready in seconds.
     DEMO_STEP_MS: "300",
     POLL_INTERVAL_MS: "500",
     SUBMIT_RATE_PER_MINUTE: "1000",
     ...env,
   };
-}
-
-async function stopGroup(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {
-    return;
-  }
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {}
-  }, 5000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /** Waits until `url` answers with one of `statuses`. */
@@ -359,8 +290,8 @@ async function main() {
     const authBase = `http://127.0.0.1:${authPort}`;
     const issuer = `http://127.0.0.1:${oidcPort}`;
 
-    const blank = startNext(BLANK_DIR, blankPort, {});
-    const demo = startNext(appDir, demoPort, studioEnv(path.join(workDir, "demo-data")));
+    const blank = startNext(BLANK_DIR, blankPort, path.join(workDir, "blank-data"));
+    const demo = startNext(appDir, demoPort, path.join(workDir, "demo-data"), studioSettings());
     const oidc = spawn(
       process.execPath,
       [
@@ -375,7 +306,8 @@ async function main() {
     const auth = startNext(
       appDir,
       authPort,
-      studioEnv(path.join(workDir, "auth-data"), {
+      path.join(workDir, "auth-data"),
+      studioSettings({
         AUTH_OIDC_ISSUER: issuer,
         AUTH_OIDC_CLIENT_ID: AUTH.clientId,
         AUTH_OIDC_CLIENT_SECRET: AUTH.clientSecret,

@@ -12,7 +12,11 @@ const dir = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
 const benches = readdirSync(dir)
   .filter((name) => name.endsWith(".bench.mjs"))
-  .filter((name) => only.length === 0 || only.some((word) => name.includes(word)))
+  // Matched on the bench's own name (`js` would match every `.mjs` file otherwise).
+  .filter(
+    (name) =>
+      only.length === 0 || only.some((word) => name.replace(/\.bench\.mjs$/, "").includes(word)),
+  )
   .sort();
 
 if (benches.length === 0) {

@@ -1,3 +1,4 @@
+import type { Accept } from "react-dropzone";
 import { type MediaKind, mediaLimits } from "@/lib/request-rules";
 
 const extensions: Record<string, string[]> = {
@@ -11,16 +12,15 @@ const extensions: Record<string, string[]> = {
   "video/quicktime": [".mov"],
 };
 
-/**
- * The file picker's filter for a slot, as the input's `accept` attribute lists it: each MIME
- * type followed by its extensions. A first guess only: the server sniffs the bytes.
- */
-export function acceptFor(kind: MediaKind): string[] {
-  const accept: string[] = [];
-  for (const mime of mediaLimits[kind].mimeTypes) accept.push(mime, ...(extensions[mime] ?? []));
+/** The file picker's filter for a slot. A first guess only: the server sniffs the bytes. */
+export function acceptFor(kind: MediaKind): Accept {
+  const accept: Accept = {};
+  for (const mime of mediaLimits[kind].mimeTypes) accept[mime] = extensions[mime] ?? [];
   // Browsers name WAV files inconsistently.
-  if (mediaLimits[kind].mimeTypes.includes("audio/wav")) {
-    accept.push("audio/x-wav", ".wav", "audio/wave", ".wav", "audio/vnd.wave", ".wav");
+  if (accept["audio/wav"]) {
+    accept["audio/x-wav"] = [".wav"];
+    accept["audio/wave"] = [".wav"];
+    accept["audio/vnd.wave"] = [".wav"];
   }
   return accept;
 }

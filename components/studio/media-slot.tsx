@@ -1,11 +1,11 @@
 "use client";
 
-import { useCallback, useId, useMemo } from "react";
+import { type ClipboardEvent, useId } from "react";
+import { type FileRejection, useDropzone } from "react-dropzone";
 import { formatBytes, type MediaKind, mediaKindLabels, mediaLimits } from "@/lib/request-rules";
 import { acceptFor } from "./accept";
 import { MediaPreview } from "./media-preview";
 import { UploadProgress } from "./upload-progress";
-import { type FileDropResult, useFileDrop } from "./use-file-drop";
 import type { SlotState } from "./use-media-slots";
 
 interface MediaSlotProps {
@@ -31,25 +31,32 @@ export function MediaSlot(props: MediaSlotProps) {
   const disabled = blockedReason !== null;
   const limits = mediaLimits[kind];
 
-  // `accept` filters the file picker. A drop it would refuse by name or declared type is
-  // still checked by its bytes (inspect-file.ts), which refuses in the server's words or
-  // lets a well-formed file with an odd name through. The labelled input itself takes
-  // keyboard focus, and clicks open the picker only on the empty drop area or the Replace
-  // button, so playing a preview never opens a dialog.
-  const accept = useMemo(() => acceptFor(kind), [kind]);
-  const onFiles = useCallback(
-    ({ accepted, refused }: FileDropResult) => {
-      if (refused.length > 1) onRefuse(kind, "Drop one file at a time.");
-      else if (refused.length === 1) onFile(kind, refused[0]);
-      if (accepted.length > 0) onFile(kind, accepted[0]);
-    },
-    [kind, onFile, onRefuse],
-  );
-  const { rootProps, inputProps, isDragActive, open } = useFileDrop({
-    accept,
+  const { getRootProps, getInputProps, isDragActive, open } = useDropzone({
+    // `accept` filters the file picker. A drop it would refuse by name or declared type is
+    // still checked by its bytes (inspect-file.ts), which refuses in the server's words or
+    // lets a well-formed file with an odd name through.
+    accept: acceptFor(kind),
+    multiple: false,
     disabled,
-    onFiles,
+    // The labelled input itself takes keyboard focus, and clicks open the picker only on the
+    // empty drop area or the Replace button, so playing a preview never opens a dialog.
+    noKeyboard: true,
+    noClick: true,
+    onDropAccepted: ([file]) => onFile(kind, file),
+    onDropRejected: (rejections: FileRejection[]) => {
+      if (rejections.length > 1) return onRefuse(kind, "Drop one file at a time.");
+      onFile(kind, rejections[0].file);
+    },
   });
+  // A pasted file (react-dropzone takes drops and picks only) goes the way of a drop: one
+  // file is checked by its bytes, several are refused. Pasted text is left to the page.
+  const onPaste = (event: ClipboardEvent) => {
+    const files = Array.from(event.clipboardData?.files ?? []);
+    if (disabled || files.length === 0) return;
+    event.preventDefault();
+    if (files.length > 1) onRefuse(kind, "Drop one file at a time.");
+    else onFile(kind, files[0]);
+  };
 
   const filled =
     slot.status === "checking" || slot.status === "uploading" || slot.status === "ready";
@@ -58,15 +65,17 @@ export function MediaSlot(props: MediaSlotProps) {
 
   return (
     <div
-      {...rootProps}
-      data-slot={kind}
-      className={`bg-paper-raised focus-within:ring-accent flex flex-col gap-2 rounded-xl border p-3 shadow-sm transition focus-within:ring-2 ${
-        disabled
-          ? "border-ink/15 border-dashed opacity-60"
-          : isDragActive
-            ? "border-accent bg-accent-soft"
-            : "border-ink/10"
-      }`}
+      {...getRootProps({
+        "data-slot": kind,
+        onPaste,
+        className: `bg-paper-raised focus-within:ring-accent flex flex-col gap-2 rounded-xl border p-3 shadow-sm transition focus-within:ring-2 ${
+          disabled
+            ? "border-ink/15 border-dashed opacity-60"
+            : isDragActive
+              ? "border-accent bg-accent-soft"
+              : "border-ink/10"
+        }`,
+      } as Parameters<typeof getRootProps>[0])}
     >
       <div className="flex flex-col">
         <label htmlFor={inputId} className="text-sm font-semibold">
@@ -77,12 +86,15 @@ export function MediaSlot(props: MediaSlotProps) {
         </span>
       </div>
       <input
-        {...inputProps}
-        id={inputId}
-        disabled={disabled}
-        tabIndex={disabled ? -1 : 0}
-        aria-describedby={hintId}
-        className="sr-only"
+        {...getInputProps({
+          id: inputId,
+          disabled,
+          tabIndex: disabled ? -1 : 0,
+          "aria-label": undefined,
+          "aria-describedby": hintId,
+          style: undefined,
+          className: "sr-only",
+        })}
       />
 
       {filled ? (

@@ -55,7 +55,7 @@ export async function cutTail(
   const frames = Math.min(total, Math.round(seconds * fps));
   const first = total - frames;
   const fromSeconds = first / fps;
-  const output = path.join(dir, name);
+  const output = path.join(/*turbopackIgnore: true*/ dir, name);
   const threads = String(options.threads ?? 2);
   const tail = ["-movflags", "+faststart", "-f", "mp4", "-y", output];
 

@@ -36,7 +36,7 @@ export async function extractFrame(
   const timeoutMs = options.timeoutMs ?? FRAME_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
   const left = () => Math.max(1, deadline - Date.now());
-  const output = path.join(dir, name);
+  const output = path.join(/*turbopackIgnore: true*/ dir, name);
   const common = ["-v", "error", "-threads", String(options.threads ?? 2)];
   const png = ["-an", "-sn", "-f", "image2", "-c:v", "png", "-pix_fmt", "rgb24", "-y", output];
   const run = (args: string[]) => runFfmpeg(args, { timeoutMs: left(), rssSampleMs: 0 });
@@ -62,7 +62,7 @@ export async function extractFrame(
   // The last frame: from a second before the end, then (if the stated length was off and
   // nothing came out) from the start; each frame overwrites one BMP (cheap to write), and
   // the one left is made a PNG once.
-  const still = path.join(dir, `${name}.bmp`);
+  const still = path.join(/*turbopackIgnore: true*/ dir, `${name}.bmp`);
   const bmp = ["-an", "-sn", "-update", "1", "-f", "image2", "-c:v", "bmp", "-y", still];
   await run([...common, "-sseof", "-1", "-i", video, ...bmp]);
   const made = await stat(still).catch(() => undefined);

@@ -14,12 +14,8 @@ import {
 import { getTakeSetRow } from "@/lib/takes/take-sets";
 import { getTaskRow } from "@/lib/tasks";
 import { ReviewError } from "./errors";
-import {
-  type CommentInput,
-  commentInputSchema,
-  type ReviewDecisionName,
-  viewerCommentInputSchema,
-} from "./rules";
+import type { ReviewDecisionName } from "./rules";
+import { type CommentInput, commentInputSchema, viewerCommentInputSchema } from "./schemas";
 import type { SharedVideo } from "./shares";
 import { newReviewId } from "./tokens";
 

@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  COMMENT_MAX_CHARS,
-  commentInputSchema,
-  formatPin,
-  shareLinkOptionsSchema,
-  viewerCommentInputSchema,
-} from "./rules";
+import { COMMENT_MAX_CHARS, formatPin } from "./rules";
+import { commentInputSchema, shareLinkOptionsSchema, viewerCommentInputSchema } from "./schemas";
 
 describe("review rules", () => {
   it("reads pins as minutes, seconds and tenths", () => {

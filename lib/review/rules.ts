@@ -1,59 +1,26 @@
-import { z } from "zod";
-
 /**
  * The review rulebook: share-link choices and comment limits, with the sentences people see.
- * Pure, so the forms, the server actions and the tests read the same rules.
+ * Pure, so the forms, the server actions and the tests read the same rules. No zod here: the
+ * review forms import this module, and zod would ship whole to the browser with them (~31 kB
+ * gzip on the task pages); the schemas that parse input on the server are in ./schemas.ts.
  */
 
 /** How long a share link lives, in days: the only choices offered. */
 export const shareLinkDays = [1, 7, 30] as const;
 export type ShareLinkDays = (typeof shareLinkDays)[number];
 
-export const shareLinkOptionsSchema = z.object({
-  days: z.union(shareLinkDays.map((days) => z.literal(days))),
-  allowDownload: z.boolean().default(true),
-  showSettings: z.boolean().default(false),
-  allowComments: z.boolean().default(false),
-});
-export type ShareLinkOptions = z.infer<typeof shareLinkOptionsSchema>;
+/** What a share link shows and allows (lib/review/schemas.ts parses it on the server). */
+export interface ShareLinkOptions {
+  days: ShareLinkDays;
+  allowDownload: boolean;
+  showSettings: boolean;
+  allowComments: boolean;
+}
 
 export const COMMENT_MAX_CHARS = 2000;
 export const COMMENTER_NAME_MAX_CHARS = 80;
 /** Longer than any video the model makes (15 s), with room for exports of several shots. */
 export const PIN_MAX_SECONDS = 3600;
-
-export const commentBodySchema = z
-  .string()
-  .trim()
-  .min(1, "Write a comment first.")
-  .max(
-    COMMENT_MAX_CHARS,
-    `A comment holds at most ${COMMENT_MAX_CHARS.toLocaleString("en")} characters.`,
-  );
-
-export const commenterNameSchema = z
-  .string()
-  .trim()
-  .min(1, "Type your name, so the team knows who wrote this.")
-  .max(COMMENTER_NAME_MAX_CHARS, `A name holds at most ${COMMENTER_NAME_MAX_CHARS} characters.`);
-
-/** A pin: seconds into the video, to the tenth, or null for a comment on the whole. */
-export const pinSchema = z
-  .number()
-  .finite()
-  .min(0)
-  .max(PIN_MAX_SECONDS)
-  .transform((seconds) => Math.round(seconds * 10) / 10)
-  .nullable()
-  .default(null);
-
-export const commentInputSchema = z.object({
-  body: commentBodySchema,
-  atSeconds: pinSchema,
-});
-export type CommentInput = z.infer<typeof commentInputSchema>;
-
-export const viewerCommentInputSchema = commentInputSchema.extend({ name: commenterNameSchema });
 
 export const reviewDecisionLabels = {
   approved: "Approved",

@@ -6,7 +6,8 @@ import { type ShareLinkRow, shareLinks, type TaskRow, tasks } from "@/lib/db/sch
 import { getTaskRow } from "@/lib/tasks";
 import { ReviewError } from "./errors";
 import { limitedUntil, recordMiss } from "./misses";
-import { type ShareLinkOptions, shareLinkOptionsSchema } from "./rules";
+import type { ShareLinkOptions } from "./rules";
+import { shareLinkOptionsSchema } from "./schemas";
 import { hashShareToken, isShareTokenShape, newReviewId, shareTokenFor } from "./tokens";
 
 const DAY_MS = 24 * 3600 * 1000;

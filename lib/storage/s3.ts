@@ -1,19 +1,6 @@
 import "server-only";
 import type { Readable } from "node:stream";
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CopyObjectCommand,
-  CreateMultipartUploadCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-  UploadPartCommand,
-} from "@aws-sdk/client-s3";
-import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { checkStorageKey } from "./keys";
 import { toNodeReadable } from "./local";
 import type {
@@ -54,8 +41,46 @@ const typesByExtension: Record<string, string> = {
   png: "image/png",
 };
 
+type Sdk = typeof import("@aws-sdk/client-s3");
+
+let sdk: Promise<Sdk> | undefined;
+/** The SDK once loaded, for the synchronous checks of its errors. */
+let loaded: Sdk | undefined;
+let presigning: Promise<typeof import("@aws-sdk/s3-request-presigner")> | undefined;
+
+/**
+ * The AWS SDK, loaded on the first call that needs it: the module graph of @aws-sdk/client-s3
+ * and @smithy costs the server about 20 MB of heap, which a server on local disk (the demo,
+ * `npm run demo`) never needs; importing it at the top would load it on every page that
+ * reaches lib/storage.
+ */
+function loadSdk(): Promise<Sdk> {
+  sdk ??= import("@aws-sdk/client-s3").then(
+    (module) => {
+      loaded = module;
+      return module;
+    },
+    (error) => {
+      sdk = undefined;
+      throw error;
+    },
+  );
+  return sdk;
+}
+
+function loadPresigner() {
+  presigning ??= import("@aws-sdk/s3-request-presigner").catch((error) => {
+    presigning = undefined;
+    throw error;
+  });
+  return presigning;
+}
+
+/** The HTTP status of an SDK error (errors are only seen once the SDK is loaded). */
 function statusOf(error: unknown): number | undefined {
-  return error instanceof S3ServiceException ? error.$metadata?.httpStatusCode : undefined;
+  return loaded && error instanceof loaded.S3ServiceException
+    ? error.$metadata?.httpStatusCode
+    : undefined;
 }
 
 function isMissing(error: unknown): boolean {
@@ -74,32 +99,46 @@ function isMissing(error: unknown): boolean {
 export class S3Storage implements DirectStorage {
   readonly direct = true as const;
   readonly bucket: string;
-  private readonly client: S3Client;
-  private readonly presigner: S3Client;
+  private readonly options: S3StorageOptions;
   private readonly partSize: number;
+  private clients?: Promise<{ sdk: Sdk; client: S3Client; presigner: S3Client }>;
 
   constructor(options: S3StorageOptions) {
     this.bucket = options.bucket;
+    this.options = options;
     this.partSize = Math.max(options.partSize ?? DEFAULT_PART_SIZE, MIN_PART_SIZE);
-    const config = {
-      region: options.region,
-      forcePathStyle: options.forcePathStyle ?? false,
-      credentials: options.credentials,
-      // Newer SDKs add CRC32 checksums to every upload by default: R2, MinIO and older
-      // S3-compatibles reject them, and they end up in presigned PUT URLs as the checksum of
-      // an empty body. Checksums only where the API requires them.
-      requestChecksumCalculation: "WHEN_REQUIRED" as const,
-      responseChecksumValidation: "WHEN_REQUIRED" as const,
-    };
-    this.client = new S3Client({ ...config, endpoint: options.endpoint });
-    this.presigner = options.publicEndpoint
-      ? new S3Client({ ...config, endpoint: options.publicEndpoint })
-      : this.client;
+  }
+
+  /** The SDK and this bucket's clients, made on the first call that talks to the bucket. */
+  private connect(): Promise<{ sdk: Sdk; client: S3Client; presigner: S3Client }> {
+    this.clients ??= loadSdk().then((sdk) => {
+      const options = this.options;
+      const config = {
+        region: options.region,
+        forcePathStyle: options.forcePathStyle ?? false,
+        credentials: options.credentials,
+        // Newer SDKs add CRC32 checksums to every upload by default: R2, MinIO and older
+        // S3-compatibles reject them, and they end up in presigned PUT URLs as the checksum of
+        // an empty body. Checksums only where the API requires them.
+        requestChecksumCalculation: "WHEN_REQUIRED" as const,
+        responseChecksumValidation: "WHEN_REQUIRED" as const,
+      };
+      const client = new sdk.S3Client({ ...config, endpoint: options.endpoint });
+      const presigner = options.publicEndpoint
+        ? new sdk.S3Client({ ...config, endpoint: options.publicEndpoint })
+        : client;
+      return { sdk, client, presigner };
+    });
+    return this.clients;
   }
 
   async put(key: string, body: Readable | ReadableStream<Uint8Array>): Promise<{ size: number }> {
     checkStorageKey(key);
     const source = toNodeReadable(body);
+    const { sdk, client } = await this.connect().catch((error) => {
+      source.destroy();
+      throw error;
+    });
     const ContentType = typesByExtension[key.split(".").pop() ?? ""] ?? "application/octet-stream";
     let pending: Buffer[] = [];
     let buffered = 0;
@@ -109,8 +148,8 @@ export class S3Storage implements DirectStorage {
 
     const sendPart = async () => {
       uploadId ??= (
-        await this.client.send(
-          new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, ContentType }),
+        await client.send(
+          new sdk.CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, ContentType }),
         )
       ).UploadId;
       if (!uploadId) throw new Error("The bucket did not start a multipart upload.");
@@ -118,8 +157,8 @@ export class S3Storage implements DirectStorage {
       const Body = Buffer.concat(pending);
       pending = [];
       buffered = 0;
-      const { ETag } = await this.client.send(
-        new UploadPartCommand({
+      const { ETag } = await client.send(
+        new sdk.UploadPartCommand({
           Bucket: this.bucket,
           Key: key,
           UploadId: uploadId,
@@ -143,8 +182,8 @@ export class S3Storage implements DirectStorage {
       }
       if (parts.length === 0) {
         const Body = Buffer.concat(pending);
-        await this.client.send(
-          new PutObjectCommand({
+        await client.send(
+          new sdk.PutObjectCommand({
             Bucket: this.bucket,
             Key: key,
             Body,
@@ -155,8 +194,8 @@ export class S3Storage implements DirectStorage {
         return { size };
       }
       if (buffered > 0) await sendPart();
-      await this.client.send(
-        new CompleteMultipartUploadCommand({
+      await client.send(
+        new sdk.CompleteMultipartUploadCommand({
           Bucket: this.bucket,
           Key: key,
           UploadId: uploadId,
@@ -167,9 +206,13 @@ export class S3Storage implements DirectStorage {
     } catch (error) {
       source.destroy();
       if (uploadId) {
-        await this.client
+        await client
           .send(
-            new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }),
+            new sdk.AbortMultipartUploadCommand({
+              Bucket: this.bucket,
+              Key: key,
+              UploadId: uploadId,
+            }),
           )
           .catch(() => {});
       }
@@ -185,9 +228,10 @@ export class S3Storage implements DirectStorage {
     if (range?.end !== undefined && range.end < range.start) {
       throw new RangeError(`Range ${range.start}-${range.end} is empty.`);
     }
+    const { sdk, client } = await this.connect();
     try {
-      const answer = await this.client.send(
-        new GetObjectCommand({
+      const answer = await client.send(
+        new sdk.GetObjectCommand({
           Bucket: this.bucket,
           Key: key,
           Range: range ? `bytes=${range.start}-${range.end ?? ""}` : undefined,
@@ -223,8 +267,9 @@ export class S3Storage implements DirectStorage {
 
   async stat(key: string): Promise<{ size: number } | null> {
     checkStorageKey(key);
+    const { sdk, client } = await this.connect();
     try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      const head = await client.send(new sdk.HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       return { size: head.ContentLength ?? 0 };
     } catch (error) {
       if (isMissing(error)) return null;
@@ -234,8 +279,9 @@ export class S3Storage implements DirectStorage {
 
   async delete(key: string): Promise<void> {
     checkStorageKey(key);
+    const { sdk, client } = await this.connect();
     try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+      await client.send(new sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
     } catch (error) {
       if (!isMissing(error)) throw error;
     }
@@ -244,8 +290,9 @@ export class S3Storage implements DirectStorage {
   async copy(fromKey: string, toKey: string, options: { contentType: string }): Promise<void> {
     checkStorageKey(fromKey);
     checkStorageKey(toKey);
-    await this.client.send(
-      new CopyObjectCommand({
+    const { sdk, client } = await this.connect();
+    await client.send(
+      new sdk.CopyObjectCommand({
         Bucket: this.bucket,
         Key: toKey,
         // Keys are [A-Za-z0-9._-/] (checkKey), so they need no escaping here.
@@ -258,10 +305,14 @@ export class S3Storage implements DirectStorage {
 
   async presignPut(key: string, options: PresignPutOptions): Promise<PresignedPut> {
     checkStorageKey(key);
+    const [{ sdk, presigner }, { getSignedUrl }] = await Promise.all([
+      this.connect(),
+      loadPresigner(),
+    ]);
     const expiresIn = Math.min(Math.max(1, Math.floor(options.expiresIn)), MAX_PRESIGN_SECONDS);
     const url = await getSignedUrl(
-      this.presigner,
-      new PutObjectCommand({
+      presigner,
+      new sdk.PutObjectCommand({
         Bucket: this.bucket,
         Key: key,
         ContentLength: options.contentLength,
@@ -279,10 +330,14 @@ export class S3Storage implements DirectStorage {
 
   async presignGet(key: string, options: PresignGetOptions): Promise<string> {
     checkStorageKey(key);
+    const [{ sdk, presigner }, { getSignedUrl }] = await Promise.all([
+      this.connect(),
+      loadPresigner(),
+    ]);
     const expiresIn = Math.min(Math.max(1, Math.floor(options.expiresIn)), MAX_PRESIGN_SECONDS);
     return getSignedUrl(
-      this.presigner,
-      new GetObjectCommand({
+      presigner,
+      new sdk.GetObjectCommand({
         Bucket: this.bucket,
         Key: key,
         ResponseContentType: options.contentType,

@@ -293,7 +293,7 @@ export async function extractLastFrame(
   threads = 2,
   name = "last-frame.bmp",
 ): Promise<string> {
-  const still = path.join(dir, name);
+  const still = path.join(/*turbopackIgnore: true*/ dir, name);
   const args = (seek: string[]) => [
     ...["-v", "error", "-threads", String(threads), ...seek, "-i", video],
     ...["-an", "-sn", "-update", "1", "-f", "image2", "-y", still],
