@@ -10,5 +10,8 @@ export async function register() {
     // Team webhooks: retries and anything a restart left in the outbox (lib/notify).
     const { startWebhookSweeper } = await import("@/lib/notify/deliver");
     startWebhookSweeper();
+    // Sequences: approved re-rolls, shot after shot (lib/sequences).
+    const { startRerollSweeper } = await import("@/lib/sequences/sweeper");
+    startRerollSweeper();
   }
 }

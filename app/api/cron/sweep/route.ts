@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { boundToLoopbackOnly, env } from "@/lib/env";
 import { deliverDue } from "@/lib/notify/deliver";
+import { advanceRerolls } from "@/lib/sequences/reroll";
 import { sweepTasks } from "@/lib/tasks/sweep";
 
 export const runtime = "nodejs";
@@ -36,7 +37,8 @@ function allowed(request: Request): boolean {
 
 /**
  * Vercel Cron calls this (see vercel.json) to finish and keep tasks nobody is watching, and to
- * post the team's webhooks that are due (retries, and events no request's after-work sent).
+ * post the team's webhooks that are due (retries, and events no request's after-work sent),
+ * and to move approved sequence re-rolls on.
  * Side by side: a receiver that hangs (bounded by WEBHOOK_TIMEOUT_MS) does not hold up tasks.
  */
 export async function GET(request: Request) {
@@ -47,5 +49,10 @@ export async function GET(request: Request) {
     sweepTasks(),
     env().WEBHOOK_URLS.length > 0 ? deliverDue() : Promise.resolve({ claimed: 0, delivered: 0 }),
   ]);
-  return Response.json({ ...result, webhooks }, { headers: { "Cache-Control": "no-store" } });
+  // After the tasks' sweep: a re-rolled shot goes once the shot before it is kept.
+  const rerolls = await advanceRerolls();
+  return Response.json(
+    { ...result, webhooks, rerolls },
+    { headers: { "Cache-Control": "no-store" } },
+  );
 }
