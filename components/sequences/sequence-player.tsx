@@ -67,6 +67,7 @@ export function SequencePlayer({ shots }: { shots: PlayerShot[] }) {
 
   return (
     <div className="flex flex-col gap-2">
+      {/* biome-ignore lint/a11y/useMediaCaption: generated footage has no speech track to caption */}
       <video
         ref={video}
         key={shot.taskId}
