@@ -112,14 +112,10 @@ export function RerollButton({
 /** While a re-roll runs (on the server), the page reads the sequence again every few seconds. */
 export function RefreshWhile({ active, everyMs }: { active: boolean; everyMs: number }) {
   const router = useRouter();
-  useIntervalRefresh(active, everyMs, () => router.refresh());
-  return null;
-}
-
-function useIntervalRefresh(active: boolean, everyMs: number, refresh: () => void) {
   useEffect(() => {
     if (!active) return;
-    const timer = setInterval(refresh, everyMs);
+    const timer = setInterval(() => router.refresh(), everyMs);
     return () => clearInterval(timer);
-  }, [active, everyMs, refresh]);
+  }, [active, everyMs, router]);
+  return null;
 }
