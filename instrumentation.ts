@@ -10,5 +10,8 @@ export async function register() {
     // Team webhooks: retries and anything a restart left in the outbox (lib/notify).
     const { startWebhookSweeper } = await import("@/lib/notify/deliver");
     startWebhookSweeper();
+    // Background jobs (lib/jobs): media work out of the request, retries, what a restart left.
+    const { startJobSweeper } = await import("@/lib/job-kinds");
+    startJobSweeper();
   }
 }

@@ -1,10 +1,13 @@
 import { timingSafeEqual } from "node:crypto";
 import { boundToLoopbackOnly, env } from "@/lib/env";
+import { runJobsNow } from "@/lib/job-kinds";
 import { deliverDue } from "@/lib/notify/deliver";
 import { sweepTasks } from "@/lib/tasks/sweep";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
+/** Background jobs (an export) may run this long on Vercel (its limit on every plan with Fluid compute). */
+export const maxDuration = 300;
 
 const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|::ffff:127(\.\d{1,3}){3})$/;
 
@@ -37,15 +40,18 @@ function allowed(request: Request): boolean {
 /**
  * Vercel Cron calls this (see vercel.json) to finish and keep tasks nobody is watching, and to
  * post the team's webhooks that are due (retries, and events no request's after-work sent).
- * Side by side: a receiver that hangs (bounded by WEBHOOK_TIMEOUT_MS) does not hold up tasks.
+ * and to run the background jobs that are due (lib/jobs: cuts, exports; each bounded by its
+ * kind's time limit, at most one ffmpeg job per core). Side by side: a receiver that hangs
+ * (bounded by WEBHOOK_TIMEOUT_MS) or a long export does not hold up tasks.
  */
 export async function GET(request: Request) {
   if (!allowed(request)) {
     return Response.json({ code: "forbidden", message: "Not allowed." }, { status: 403 });
   }
-  const [result, webhooks] = await Promise.all([
+  const [result, webhooks, jobs] = await Promise.all([
     sweepTasks(),
     env().WEBHOOK_URLS.length > 0 ? deliverDue() : Promise.resolve({ claimed: 0, delivered: 0 }),
+    runJobsNow(),
   ]);
-  return Response.json({ ...result, webhooks }, { headers: { "Cache-Control": "no-store" } });
+  return Response.json({ ...result, webhooks, jobs }, { headers: { "Cache-Control": "no-store" } });
 }
