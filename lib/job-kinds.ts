@@ -6,4 +6,7 @@ import "server-only";
  * jobs (the sweeper under `next start`, the cron route, a request's after-work) knows every
  * kind. Add a kind by importing its owner's registration below.
  */
+import "@/lib/tasks/frames";
+
+export { getJob, getJobByKey } from "@/lib/jobs/runner";
 export { runJobsNow, runJobsSoon, startJobSweeper } from "@/lib/jobs/sweeper";

@@ -270,6 +270,8 @@ export async function runClaimed(
       .where(held(job))
       .catch(() => {});
   };
+  // The run, its folder removed before anything is written: a finished job leaves nothing.
+  let outcome: { ok: true; result: unknown } | { ok: false; error: unknown };
   try {
     const result = await Promise.race([
       kind.run({ job, payload: job.payload, progress, signal: controller.signal, tempDir: dir }),
@@ -280,6 +282,16 @@ export async function runClaimed(
         }, kind.timeoutMs);
       }),
     ]);
+    outcome = { ok: true, result };
+  } catch (error) {
+    controller.abort();
+    outcome = { ok: false, error };
+  } finally {
+    clearTimeout(timer);
+    await rm(dir, { recursive: true, force: true });
+  }
+  if (outcome.ok) {
+    const { result } = outcome;
     const finished = await conn.transaction(async (tx) => {
       const [row] = await tx
         .update(jobs)
@@ -304,8 +316,9 @@ export async function runClaimed(
       ms: Date.now() - started,
     });
     return finished ? "done" : "lost";
-  } catch (error) {
-    controller.abort();
+  }
+  {
+    const { error } = outcome;
     const permanent = error instanceof JobError;
     const last = job.attempts >= job.maxAttempts;
     const message = sentence(kind, error);
@@ -335,9 +348,6 @@ export async function runClaimed(
       .where(held(job))
       .returning({ status: jobs.status });
     return row ? (row.status as "pending" | "failed") : "lost";
-  } finally {
-    clearTimeout(timer);
-    await rm(dir, { recursive: true, force: true });
   }
 }
 
