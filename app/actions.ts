@@ -19,6 +19,7 @@ import {
   revokeShareLink as revokeShareLinkById,
   type ShareLinkSummary,
 } from "@/lib/review";
+import { linkContinuation } from "@/lib/sequences";
 import { pickTake as pickTakeInSet, TakeError } from "@/lib/takes";
 import { cancelTask, deleteTask, submitTask, TaskError } from "@/lib/tasks";
 import {
@@ -73,6 +74,8 @@ export async function submitVideo(
   try {
     const row = await submitTask(parsed.data, user, {
       idempotencyKey: key.data,
+      // A continuation ("Continue") joins or starts a sequence in the same transaction.
+      afterInsert: linkContinuation,
     });
     return {
       ok: true,

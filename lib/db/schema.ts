@@ -172,6 +172,58 @@ export const takeSets = pgTable(
   (table) => [index("take_sets_picked_idx").on(table.pickedTaskId)],
 );
 
+/**
+ * Shots that continue each other (issue 10): a sequence is its shots in order, each pointing
+ * at a task; the task stays the unit that is submitted, polled, kept and deleted. A shot is out
+ * of date when its task's first clip was not cut from the task of the shot before it (derived
+ * from `tasks.parent_task_id`, never stored).
+ */
+export const sequences = pgTable(
+  "sequences",
+  {
+    id: text("id").primaryKey(),
+    ownerId: text("owner_id").notNull().default("local"),
+    ownerName: text("owner_name"),
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    /** Any change to its shots (extended, replaced, re-rolled): newest first in lists. */
+    updatedAt: timestamp("updated_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (table) => [index("sequences_updated_idx").on(table.updatedAt)],
+);
+
+/**
+ * `pending`: "Re-roll from here" approved this shot's new take (its cost was checked with the
+ * others'); the sweeper makes it once the shot before it has a kept result. `failed`: it could
+ * not be made; `rerollError` says why in a sentence. Null: nothing pending.
+ */
+export const rerollStatuses = ["pending", "failed"] as const;
+export type RerollStatus = (typeof rerollStatuses)[number];
+
+export const sequenceShots = pgTable(
+  "sequence_shots",
+  {
+    sequenceId: text("sequence_id")
+      .notNull()
+      .references(() => sequences.id, { onDelete: "cascade" }),
+    /** 0 for the first shot. */
+    position: integer("position").notNull(),
+    taskId: text("task_id").notNull(),
+    rerollStatus: text("reroll_status").$type<RerollStatus>(),
+    rerollError: text("reroll_error"),
+    /** Who asked for the re-roll (their id and name): the new take is theirs. */
+    rerollBy: text("reroll_by"),
+    rerollByName: text("reroll_by_name"),
+    rerollAttempts: integer("reroll_attempts").notNull().default(0),
+    /** A sweeper's lease on the step, or the back-off before the next try. */
+    rerollNextAt: timestamp("reroll_next_at", { withTimezone: true, precision: 3 }),
+  },
+  (table) => [
+    primaryKey({ columns: [table.sequenceId, table.position] }),
+    index("sequence_shots_task_idx").on(table.taskId),
+    index("sequence_shots_reroll_idx").on(table.rerollStatus, table.rerollNextAt),
+  ],
+);
+
 /** The demo gateway's own tasks: its state survives restarts like a real gateway's. */
 export const demoVideos = pgTable("demo_videos", {
   id: text("id").primaryKey(),
@@ -275,6 +327,8 @@ export const webhookDeliveries = pgTable(
 export type MediaRow = typeof media.$inferSelect;
 export type TaskRow = typeof tasks.$inferSelect;
 export type TakeSetRow = typeof takeSets.$inferSelect;
+export type SequenceRow = typeof sequences.$inferSelect;
+export type SequenceShotRow = typeof sequenceShots.$inferSelect;
 export type DemoVideoRow = typeof demoVideos.$inferSelect;
 export type OutboxEventRow = typeof outboxEvents.$inferSelect;
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
