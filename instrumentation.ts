@@ -10,6 +10,9 @@ export async function register() {
     // Team webhooks: retries and anything a restart left in the outbox (lib/notify).
     const { startWebhookSweeper } = await import("@/lib/notify/deliver");
     startWebhookSweeper();
+    // Background jobs (lib/jobs): media work out of the request, retries, what a restart left.
+    const { startJobSweeper } = await import("@/lib/job-kinds");
+    startJobSweeper();
     // Sequences: approved re-rolls, shot after shot (lib/sequences).
     const { startRerollSweeper } = await import("@/lib/sequences/sweeper");
     startRerollSweeper();

@@ -26,9 +26,9 @@ import { cancelTask, deleteTask, submitTask, TaskError } from "@/lib/tasks";
 import {
   CONTINUE_SECONDS_MAX,
   CONTINUE_SECONDS_MIN,
-  continueClip,
   type FramePick,
   grabFrame,
+  startContinue,
 } from "@/lib/tasks/frames";
 import { logEvent } from "@/lib/tasks/log";
 import { fieldErrorsOf, type SubmitVideoResult, videoRequestSchema } from "@/lib/video-request";
@@ -391,11 +391,15 @@ const continueSchema = z.object({
   seconds: z.number().int().min(CONTINUE_SECONDS_MIN).max(CONTINUE_SECONDS_MAX),
 });
 
+/** What "Continue" answers: the job that cuts the clip (the page polls /api/jobs/[id]). */
+export type ContinueResult = { ok: true; jobId: string } | { ok: false; error: ActionError };
+
 /**
- * "Continue": the video's last `seconds`, cut exactly on the server and stored as the
- * member's first clip; the studio's address with it, its length preset to add at least 2 s.
+ * "Continue": the video's last `seconds`, cut exactly on the server (a background job: a
+ * 1080P cut takes seconds) and stored as the member's first clip; the finished job holds the
+ * studio's address with it, its length preset to add at least 2 s.
  */
-export async function continueVideo(input: unknown): Promise<TakeFrameResult> {
+export async function continueVideo(input: unknown): Promise<ContinueResult> {
   const user = await getCurrentUser();
   if (!user) return { ok: false, error: { code: "unauthorized", message: "Sign in to continue." } };
   const parsed = continueSchema.safeParse(input);
@@ -409,8 +413,8 @@ export async function continueVideo(input: unknown): Promise<TakeFrameResult> {
     };
   }
   try {
-    const row = await continueClip(parsed.data.taskId, parsed.data.seconds, user);
-    return { ok: true, mediaId: row.id, href: `/?${new URLSearchParams({ clip: row.id })}` };
+    const job = await startContinue(parsed.data.taskId, parsed.data.seconds, user);
+    return { ok: true, jobId: job.id };
   } catch (error) {
     if (error instanceof TaskError || error instanceof MediaRejectedError) {
       return { ok: false, error: { code: error.code, message: error.message } };

@@ -439,3 +439,45 @@ export const commentReads = pgTable(
 export type ShareLinkRow = typeof shareLinks.$inferSelect;
 export type CommentRow = typeof comments.$inferSelect;
 export type ReviewStateRow = typeof reviewStates.$inferSelect;
+
+export const jobStatuses = ["pending", "running", "done", "failed"] as const;
+export type JobStatus = (typeof jobStatuses)[number];
+
+/**
+ * Background work (lib/jobs): one row per job of a registered kind (a Continue cut, a sequence
+ * export…). Claimed with a lease (`leaseUntil`, longer than the kind may run) by a conditional
+ * update under `for update skip locked`, so two sweepers never take one job; `attempts` is the
+ * claim's fencing token (only the claim that holds it may report progress or finish); a job
+ * whose lease ran out (its server died) falls due again, and one that failed waits
+ * `nextRunAt` (back-off) before its next try.
+ */
+export const jobs = pgTable(
+  "jobs",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind").notNull(),
+    payload: jsonb("payload").$type<unknown>().notNull(),
+    /** Who asked: the member's id, "local" when sign-in is off (the poll route checks it). */
+    ownerId: text("owner_id").notNull().default("local"),
+    /** One live job per key (e.g. one export per sequence version); null: no such rule. */
+    dedupeKey: text("dedupe_key").unique(),
+    status: text("status").$type<JobStatus>().notNull().default("pending"),
+    /** 0..1, as the handler last reported it. */
+    progress: real("progress").notNull().default(0),
+    attempts: integer("attempts").notNull().default(0),
+    maxAttempts: integer("max_attempts").notNull().default(3),
+    leaseUntil: timestamp("lease_until", { withTimezone: true, precision: 3 }),
+    nextRunAt: timestamp("next_run_at", { withTimezone: true, precision: 3 })
+      .notNull()
+      .defaultNow(),
+    result: jsonb("result").$type<unknown>(),
+    /** Why it failed, in a sentence a member can read. */
+    error: text("error"),
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    startedAt: timestamp("started_at", { withTimezone: true, precision: 3 }),
+    finishedAt: timestamp("finished_at", { withTimezone: true, precision: 3 }),
+  },
+  (table) => [index("jobs_due_idx").on(table.status, table.nextRunAt)],
+);
+
+export type JobRow = typeof jobs.$inferSelect;

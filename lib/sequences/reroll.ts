@@ -1,8 +1,11 @@
 import "server-only";
-import { and, asc, eq, gte, isNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, gte, sql } from "drizzle-orm";
 import type { CurrentUser } from "@/lib/auth/user";
 import { getDb } from "@/lib/db/client";
 import { type SequenceShotRow, sequenceShots, sequences, type TaskRow } from "@/lib/db/schema";
+import { enqueueJob, getJobByKey, JobError, registerJobKind } from "@/lib/jobs/runner";
+import { runJobsSoon } from "@/lib/jobs/sweeper";
+import { MediaRejectedError } from "@/lib/media/errors";
 import { isTerminal } from "@/lib/task-view";
 import { getTaskRow, refreshTask, submitTask } from "@/lib/tasks";
 import { TaskError } from "@/lib/tasks/errors";
@@ -21,17 +24,12 @@ import { shotFigures } from "./model";
 import { lockSequences, shotsWithTasks } from "./store";
 import { outOfDateRun } from "./view";
 
-/** A step's lease: a sweeper cutting a clip and submitting holds the shot this long. */
-const LEASE_MS = 2 * 60_000;
-/** Tries at one shot's step (a cut, a create) before it is marked failed. */
-export const MAX_REROLL_ATTEMPTS = 3;
-
 /**
  * "Re-roll from here": the out-of-date shots after `fromPosition` are made again, in order,
  * each continuing the (new) shot before it with its own settings. Budgets and the rate limit
  * are checked once, for all of them together, under the lock submissions take: all are
  * approved or none, with the numbers. Then each shot is marked `pending`; the sweeper
- * (advanceRerolls) makes them one after the other, as each previous shot's video is kept.
+ * (advanceRerolls) queues their jobs one after the other, as each previous shot's video is kept.
  */
 export async function startReroll(
   sequenceId: string,
@@ -140,27 +138,52 @@ function swapIn(shot: SequenceShotRow) {
   };
 }
 
+/** The job kind that makes one re-rolled shot (lib/jobs): cut its clip, submit its take. */
+export const REROLL_JOB = "sequence_reroll_shot";
+
+interface RerollPayload {
+  sequenceId: string;
+  position: number;
+  /** The shot's task when the job was queued (its settings), and the new shot before it. */
+  taskId: string;
+  beforeTaskId: string;
+}
+
+/** At most one job per shot and old take: a repeat of the sweep finds the same job. */
+function rerollJobKey(shot: Pick<SequenceShotRow, "sequenceId" | "position" | "taskId">): string {
+  return `reroll:${shot.sequenceId}:${shot.position}:${shot.taskId}`;
+}
+
 /** One shot's step: its clip cut from the shot before it, then its new take submitted. */
-async function rerollShot(shot: SequenceShotRow, before: TaskRow): Promise<void> {
-  const old = await getTaskRow(shot.taskId);
-  if (!old) {
-    await failFrom(shot, "This shot's video was deleted, so it could not be re-rolled.");
-    return;
+async function rerollShot(
+  payload: RerollPayload,
+  options: { dir: string; signal: AbortSignal; progress: (fraction: number) => Promise<void> },
+): Promise<{ taskId: string }> {
+  const db = await getDb();
+  const [shot] = await db
+    .select()
+    .from(sequenceShots)
+    .where(
+      and(
+        eq(sequenceShots.sequenceId, payload.sequenceId),
+        eq(sequenceShots.position, payload.position),
+      ),
+    );
+  // Done already (a retry after the submit landed), or no longer asked for.
+  if (shot?.rerollStatus !== "pending" || shot.taskId !== payload.taskId) {
+    return { taskId: shot?.taskId ?? payload.taskId };
   }
+  const old = await getTaskRow(shot.taskId);
+  if (!old) throw new JobError("This shot's video was deleted, so it could not be re-rolled.");
   const owner = shot.rerollBy ?? old.ownerId;
-  const user: CurrentUser = {
-    id: owner,
-    email: owner,
-    name: shot.rerollByName,
-    isAdmin: false,
-  };
-  const clip = await continueClip(before.id, cutSecondsOf(old), user);
+  const user: CurrentUser = { id: owner, email: owner, name: shot.rerollByName, isAdmin: false };
+  const clip = await continueClip(payload.beforeTaskId, cutSecondsOf(old), user, options);
   const media: MediaRef[] = [
     { type: "first_clip", mediaId: clip.id },
     ...old.media.filter((ref) => ref.type !== "first_clip"),
   ];
   // Its own settings, seed included: the re-roll differs from the old take by its first clip.
-  await submitTask(
+  const made = await submitTask(
     {
       media,
       seconds: old.seconds,
@@ -175,16 +198,37 @@ async function rerollShot(shot: SequenceShotRow, before: TaskRow): Promise<void>
     { prepaid: true, afterInsert: swapIn(shot) },
   );
   logEvent("sequence.shot_rerolled", { sequenceId: shot.sequenceId, position: shot.position });
+  return { taskId: made.id };
 }
 
+registerJobKind<RerollPayload, { taskId: string }>(REROLL_JOB, {
+  ffmpeg: true,
+  // A cut (at most 10 s re-encoded) and a create: well within this on 2 cores.
+  timeoutMs: 120_000,
+  maxAttempts: 3,
+  run: async ({ payload, progress, signal, tempDir }) => {
+    try {
+      return await rerollShot(payload, { dir: tempDir, signal, progress });
+    } catch (error) {
+      // The member's sentence (a budget, a refused create, a file no longer usable): trying
+      // again would not help.
+      if (error instanceof TaskError || error instanceof MediaRejectedError) {
+        throw new JobError(error.message);
+      }
+      throw error;
+    }
+  },
+  failure: () => "The shot could not be made.",
+});
+
 /**
- * The sweeper's part of a re-roll: for each sequence, its first pending shot goes once the
- * shot before it has a kept video (that shot's task is refreshed here when due, so no tab
- * needs to watch it). A step claims its shot with a lease, so two sweepers never make one
- * shot twice; a failing step is retried with back-off, then marked failed with its sentence
- * (and the shots after it with it). Everything is in the database: a restart loses nothing.
+ * The sweeper's part of a re-roll: for each sequence, its first pending shot gets its job
+ * (REROLL_JOB) once the shot before it has a kept video; that shot's task is refreshed here
+ * when due, so no tab needs to watch it. A failed job marks the shot failed with its sentence
+ * (and the shots after it with it). Everything is in the database: a restart loses nothing,
+ * and the job's dedupe key means two sweeps never queue one shot twice.
  */
-export async function advanceRerolls(): Promise<{ started: number; pending: number }> {
+export async function advanceRerolls(): Promise<{ queued: number; pending: number }> {
   const db = await getDb();
   const pending = await db
     .select()
@@ -194,7 +238,7 @@ export async function advanceRerolls(): Promise<{ started: number; pending: numb
   const heads = pending.filter(
     (shot, index) => index === 0 || pending[index - 1].sequenceId !== shot.sequenceId,
   );
-  let started = 0;
+  let queued = 0;
   for (const shot of heads) {
     const [previous] = await db
       .select()
@@ -206,12 +250,13 @@ export async function advanceRerolls(): Promise<{ started: number; pending: numb
         ),
       );
     let before = previous ? await getTaskRow(previous.taskId) : undefined;
-    if (before && !isTerminal(before.status)) {
+    if (
+      before &&
+      (!isTerminal(before.status) || (before.status === "completed" && !before.resultKey))
+    ) {
       const work: Promise<unknown>[] = [];
       before = (await refreshTask(before.id, (job) => work.push(job()))) ?? before;
       await Promise.allSettled(work);
-    } else if (before?.status === "completed" && !before.resultKey) {
-      before = (await refreshTask(before.id, () => {})) ?? before;
     }
     if (!before || (isTerminal(before.status) && before.status !== "completed")) {
       await failFrom(
@@ -221,50 +266,26 @@ export async function advanceRerolls(): Promise<{ started: number; pending: numb
       continue;
     }
     if (before.status !== "completed" || !before.resultKey) continue;
-    const [claimed] = await db
-      .update(sequenceShots)
-      .set({
-        rerollNextAt: new Date(Date.now() + LEASE_MS),
-        rerollAttempts: sql`${sequenceShots.rerollAttempts} + 1`,
-      })
-      .where(
-        and(
-          eq(sequenceShots.sequenceId, shot.sequenceId),
-          eq(sequenceShots.position, shot.position),
-          eq(sequenceShots.rerollStatus, "pending"),
-          or(isNull(sequenceShots.rerollNextAt), lte(sequenceShots.rerollNextAt, new Date())),
-        ),
-      )
-      .returning();
-    if (!claimed) continue;
-    try {
-      await rerollShot(claimed, before);
-      started += 1;
-    } catch (error) {
-      const sentence =
-        error instanceof TaskError || error instanceof SequenceError
-          ? error.message
-          : "The shot could not be made.";
-      if (claimed.rerollAttempts >= MAX_REROLL_ATTEMPTS || error instanceof TaskError) {
-        await failFrom(claimed, sentence);
-      } else {
-        await db
-          .update(sequenceShots)
-          .set({ rerollNextAt: new Date(Date.now() + 5_000 * claimed.rerollAttempts) })
-          .where(
-            and(
-              eq(sequenceShots.sequenceId, claimed.sequenceId),
-              eq(sequenceShots.position, claimed.position),
-              eq(sequenceShots.rerollStatus, "pending"),
-            ),
-          );
-        logEvent("sequence.reroll_retry", {
-          sequenceId: claimed.sequenceId,
-          position: claimed.position,
-          error: error instanceof Error ? error.message.slice(0, 200) : "unknown",
-        });
-      }
+    const key = rerollJobKey(shot);
+    const job = await getJobByKey(key);
+    if (job?.status === "failed") {
+      await failFrom(shot, job.error ?? "The shot could not be made.");
+      continue;
     }
+    if (job) continue;
+    await enqueueJob({
+      kind: REROLL_JOB,
+      payload: {
+        sequenceId: shot.sequenceId,
+        position: shot.position,
+        taskId: shot.taskId,
+        beforeTaskId: before.id,
+      } satisfies RerollPayload,
+      ownerId: shot.rerollBy ?? "local",
+      dedupeKey: key,
+    });
+    queued += 1;
   }
-  return { started, pending: pending.length - started };
+  if (queued > 0) runJobsSoon();
+  return { queued, pending: pending.length };
 }

@@ -11,13 +11,14 @@ import { closeServers, loadApp, MEDIA, sleep } from "@/lib/tasks/faults.harness"
  * names), the demo gateway rendering each video with ffmpeg, "Continue" cutting the real
  * file. Continuations make and extend sequences (and branch from a middle shot); a replaced
  * shot puts the later ones out of date; a re-roll is approved all or none against the budget
- * and then made, shot after shot, by the sweeper's step. Run by sequences.*.test.ts.
+ * and then made, shot after shot, by the sweeper's step and its jobs (lib/jobs). Run by sequences.*.test.ts.
  */
 export function describeSequences(name: string, databaseUrl: () => string | undefined) {
   describe(`sequences (${name})`, () => {
     let harness: Awaited<ReturnType<typeof loadApp>>;
     let sequences: typeof import("@/lib/sequences");
     let frames: typeof import("@/lib/tasks/frames");
+    let jobKinds: typeof import("@/lib/job-kinds");
     const token = `seq${Date.now().toString(36)}`;
 
     beforeAll(async () => {
@@ -37,6 +38,7 @@ export function describeSequences(name: string, databaseUrl: () => string | unde
       harness = await loadApp();
       sequences = await import("@/lib/sequences");
       frames = await import("@/lib/tasks/frames");
+      jobKinds = await import("@/lib/job-kinds");
     }, 120_000);
 
     afterAll(async () => {
@@ -191,6 +193,7 @@ export function describeSequences(name: string, databaseUrl: () => string | unde
 
       for (let i = 0; i < 600 && view?.rerolling; i++) {
         await sequences.advanceRerolls();
+        await jobKinds.runJobsNow();
         view = await sequences.loadSequence(sequenceId);
         await sleep(100);
       }
