@@ -61,7 +61,9 @@ test("a continued video makes a sequence: shots, total, play through, replace, o
   await studio.expectCompleted();
   await expectKept(page, c);
 
-  // The task page says which sequence it is part of.
+  // The history links each shot to its sequence; the task page says which sequence it is in.
+  await page.goto("/videos");
+  await expect(page.getByRole("link", { name: "Shot 3 of a sequence" }).first()).toBeVisible();
   await page.goto(`/videos/${c}`);
   await page.getByRole("link", { name: /^sequence / }).click();
   await expect(page).toHaveURL(/\/sequences\/[A-Za-z0-9_-]+$/);

@@ -136,4 +136,27 @@ export async function sequencesOfTask(
   return hitsFor(db, taskId);
 }
 
+/**
+ * For a page of the history: each task that is a shot, with its newest sequence and its place
+ * there (one read for the whole page).
+ */
+export async function sequenceOfTasks(
+  taskIds: readonly string[],
+): Promise<Map<string, { sequenceId: string; position: number }>> {
+  if (taskIds.length === 0) return new Map();
+  const db = await getDb();
+  const rows = await db
+    .select({
+      taskId: sequenceShots.taskId,
+      sequenceId: sequenceShots.sequenceId,
+      position: sequenceShots.position,
+    })
+    .from(sequenceShots)
+    .innerJoin(sequences, eq(sequences.id, sequenceShots.sequenceId))
+    .where(inArray(sequenceShots.taskId, [...taskIds]))
+    .orderBy(asc(sequences.updatedAt));
+  // Newest last: it wins.
+  return new Map(rows.map((row) => [row.taskId, row]));
+}
+
 export { lockSequences };
