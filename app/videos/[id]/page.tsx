@@ -56,6 +56,15 @@ function seededTask(task: Parameters<typeof toTaskView>[0]) {
   return dehydrate(client);
 }
 
+/** What deleting a shot breaks, in a sentence; undefined for a video in no sequence. */
+function sequenceWarning(partOf: { sequenceId: string; position: number; shots: number }[]) {
+  if (partOf.length === 0) return undefined;
+  const where = partOf
+    .map((hit) => `shot ${hit.position + 1} of ${hit.shots} in sequence ${hit.sequenceId}`)
+    .join(", ");
+  return `This video is ${where}: the sequence will show a deleted shot, cannot be played or exported whole, and the shots after it cannot be re-rolled from it.`;
+}
+
 /** One task, at a URL the team can share: player, inputs, settings, timings, cost, remix. */
 export default async function VideoPage({ params }: { params: Params }) {
   const { id } = await params;
@@ -148,7 +157,11 @@ export default async function VideoPage({ params }: { params: Params }) {
             </div>
             <div className="flex flex-wrap items-start gap-3">
               {canDeleteTask(task, user) ? (
-                <DeleteVideoButton taskId={task.id} deleteVideo={deleteVideo} />
+                <DeleteVideoButton
+                  taskId={task.id}
+                  deleteVideo={deleteVideo}
+                  warning={sequenceWarning(partOf)}
+                />
               ) : null}
               {task.seed !== null ? (
                 <Link
