@@ -21,8 +21,11 @@ export function SequencePlayer({ shots }: { shots: PlayerShot[] }) {
   const [playing, setPlaying] = useState(false);
   const shot = shots[index];
 
+  const taskId = shot?.taskId;
   useEffect(() => {
-    const element = document.getElementById(`shot-${shot?.taskId}`);
+    // Only while it plays: opening the page never scrolls it.
+    if (!playing || !taskId) return;
+    const element = document.getElementById(`shot-${taskId}`);
     if (!element) return;
     const reduce = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     element.scrollIntoView({
@@ -30,7 +33,7 @@ export function SequencePlayer({ shots }: { shots: PlayerShot[] }) {
       block: "nearest",
       inline: "nearest",
     });
-  }, [shot?.taskId]);
+  }, [playing, taskId]);
 
   if (!shot) {
     return (
