@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { after } from "next/server";
 import { StateBadge } from "@/components/history/state-badge";
 import { SequenceExportSlot } from "@/components/sequences/export-slot";
 import { SequencePlayer } from "@/components/sequences/sequence-player";
@@ -9,6 +10,8 @@ import { requirePageUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { exportPlan, loadSequence } from "@/lib/sequences";
 import { formatSeconds } from "@/lib/sequences/model";
+import { isTerminal } from "@/lib/task-view";
+import { refreshTask } from "@/lib/tasks";
 import { formatUsd } from "@/lib/video-request";
 import { replaceSequenceShot, rerollSequence } from "../../actions";
 
@@ -30,8 +33,15 @@ export default async function SequencePage({ params }: { params: Params }) {
   const { id } = await params;
   await requirePageUser(`/sequences/${encodeURIComponent(id)}`);
   if (!/^[A-Za-z0-9_-]{6,64}$/.test(id)) notFound();
-  const sequence = await loadSequence(id);
-  if (!sequence) notFound();
+  const first = await loadSequence(id);
+  if (!first) notFound();
+  // A viewer of running shots refreshes them, as a task's own page does (at most once per
+  // interval however many watch; the result copy runs after the answer).
+  const running = first.shots.filter(
+    (shot) => shot.status !== "deleted" && !isTerminal(shot.status),
+  );
+  for (const shot of running) await refreshTask(shot.taskId, (work) => after(work));
+  const sequence = running.length > 0 ? ((await loadSequence(id)) ?? first) : first;
   const plan = await exportPlan(id);
   const playable = sequence.shots.flatMap((shot) =>
     shot.videoUrl && shot.reroll?.status !== "pending"
