@@ -261,7 +261,7 @@ export async function advanceRerolls(): Promise<{ queued: number; pending: numbe
     if (!before || (isTerminal(before.status) && before.status !== "completed")) {
       await failFrom(
         shot,
-        `Shot ${shot.position} did not finish, so shot ${shot.position + 1} could not continue it.`,
+        `Shot ${shot.position} ${before ? "did not finish" : "was deleted"}, so shot ${shot.position + 1} could not continue it.`,
       );
       continue;
     }

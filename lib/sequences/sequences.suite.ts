@@ -214,5 +214,23 @@ export function describeSequences(name: string, databaseUrl: () => string | unde
       const done = await sequences.loadSequence(sequenceId);
       expect(done?.shots.some((shot) => shot.outOfDate)).toBe(false);
     }, 240_000);
+
+    it("stops a re-roll with a sentence when the shot before is gone", async () => {
+      // Back to the first take: the re-rolled shots after it are out of date again.
+      await sequences.replaceShot(sequenceId, 1, b1.id, maker);
+      const other: CurrentUser = { ...maker, id: `third-${token}@studio.test`, name: "Third" };
+      await sequences.startReroll(sequenceId, 1, other);
+      await harness.tasks.deleteTask(b1.id, maker);
+      await sequences.advanceRerolls();
+      const view = await sequences.loadSequence(sequenceId);
+      expect(view?.rerolling).toBe(false);
+      expect(view?.shots[1].status).toBe("deleted");
+      expect(view?.shots.slice(2).map((shot) => shot.reroll)).toEqual([
+        { status: "failed", error: "Shot 2 was deleted, so shot 3 could not continue it." },
+        { status: "failed", error: "Shot 2 was deleted, so shot 3 could not continue it." },
+      ]);
+      // Nothing whole to export while a shot is deleted.
+      expect(await sequences.exportPlan(sequenceId)).toBeNull();
+    });
   });
 }
