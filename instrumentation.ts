@@ -23,5 +23,11 @@ export async function register() {
     // Old delivered events leave the outbox (WEBHOOK_RETENTION_DAYS).
     const { startOutboxPruner } = await import("@/lib/notify/prune");
     startOutboxPruner();
+    // Background jobs (lib/jobs): media work out of the request, retries, what a restart left.
+    const { startJobSweeper } = await import("@/lib/job-kinds");
+    startJobSweeper();
+    // Sequences: approved re-rolls, shot after shot (lib/sequences).
+    const { startRerollSweeper } = await import("@/lib/sequences/sweeper");
+    startRerollSweeper();
   }
 }

@@ -12,6 +12,10 @@ const nextConfig = {
     // restarted by a read after a restart).
     "/api/tasks/*/route": ffmpeg,
     "/api/cron/sweep/route": ffmpeg,
+    // Background jobs (lib/jobs) started after a Continue or an export, or by a poll of one.
+    "/api/jobs/*/route": ffmpeg,
+    "/api/sequences/*/export/route": ffmpeg,
+    "/sequences/*/page": ffmpeg,
     "/videos/*/page": ffmpeg,
     "/api/demo-gateway/v1/videos/route": ffmpeg,
     "/api/demo-gateway/v1/videos/*/route": ffmpeg,

@@ -193,6 +193,8 @@ test("Continue (3 s): the last 3 s open as the First clip, and the continuation 
   await expect(frames.getByRole("button", { name: "Continue" })).toBeDisabled();
   await carry.fill("3");
   await frames.getByRole("button", { name: "Continue" }).click();
+  // The cut runs as a background job; the page follows it, then opens the studio.
+  await expect(frames.getByRole("status")).toHaveText("Cutting the last 3 s…");
   await expect(page).toHaveURL(/\/\?clip=[0-9a-f-]{36}$/, { timeout: 30_000 });
   const clipId = new URL(page.url()).searchParams.get("clip");
   await expect(studio.removeButton("First clip")).toBeVisible();

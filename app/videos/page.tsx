@@ -6,6 +6,7 @@ import { type HistoryEntry, HistoryItem } from "@/components/history/history-ite
 import { requirePageUser } from "@/lib/auth/session";
 import { SEED_FILTER_IGNORED, seedFilter } from "@/lib/model-options";
 import { type ReviewFilter, reviewFilters } from "@/lib/review/rules";
+import { sequenceOfTasks } from "@/lib/sequences";
 import { listTasks, ownerLabel, type StateFilter, stateFilters } from "@/lib/tasks";
 import { isAllowedCombination, type MediaKind } from "@/lib/video-request";
 
@@ -56,6 +57,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Sear
     review,
     cursor,
   });
+  const shots = await sequenceOfTasks(rows.map((row) => row.id));
   const entries: HistoryEntry[] = rows.map((row) => ({
     id: row.id,
     status: row.status,
@@ -74,6 +76,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Sear
         : null,
     review: row.review,
     commentCount: row.commentCount,
+    shot: shots.get(row.id) ?? null,
   }));
   // The first row's posters are the page's largest content: fetched from the head of the
   // document, before the grid is laid out (the images themselves load lazily).

@@ -9,9 +9,12 @@ type DeleteResult = { ok: true } | { ok: false; error: { code: string; message: 
 export function DeleteVideoButton({
   taskId,
   deleteVideo,
+  warning,
 }: {
   taskId: string;
   deleteVideo: (taskId: string) => Promise<DeleteResult>;
+  /** What else breaks (e.g. the sequences it is a shot of), said before the delete. */
+  warning?: string;
 }) {
   const router = useRouter();
   const [confirming, setConfirming] = useState(false);
@@ -33,6 +36,7 @@ export function DeleteVideoButton({
 
   return (
     <div className="flex flex-col items-end gap-2">
+      {confirming && warning ? <p className="text-warning max-w-sm text-sm">{warning}</p> : null}
       {confirming ? (
         <div className="flex items-center gap-2">
           <span className="text-sm">Delete this video for good?</span>

@@ -1,7 +1,9 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useId, useState, useTransition } from "react";
+import { useEffect, useId, useState, useTransition } from "react";
+import type { JobView } from "@/lib/jobs/view";
+import { fetchJson } from "../fetch-json";
 
 type FrameSlot = "first_frame" | "last_frame";
 type TakeFrameResult =
@@ -17,7 +19,13 @@ export type TakeFrame = (input: {
 export type ContinueVideo = (input: {
   taskId: string;
   seconds: number;
-}) => Promise<TakeFrameResult>;
+}) => Promise<
+  { ok: true; jobId: string } | { ok: false; error: { code: string; message: string } }
+>;
+
+/** How often the cut's progress is asked for. */
+const JOB_POLL_MS = 500;
+const CUT_FAILED = "The end of this video could not be cut. Try again.";
 
 /** What "Continue" may carry over (lib/tasks/frames.ts holds the same rule for the server). */
 const CARRY_MIN = 2;
@@ -60,6 +68,42 @@ export function FrameActions({
   const [slot, setSlot] = useState<FrameSlot>("first_frame");
   const [message, setMessage] = useState("");
   const [pending, startTransition] = useTransition();
+  /** A Continue cut under way (a background job): its id, seconds and progress. */
+  const [cut, setCut] = useState<{ jobId: string; seconds: number; progress: number } | null>(null);
+  const cutJob = cut?.jobId;
+  const busy = pending || cut !== null;
+
+  // Follows the cut until it is done (then opens the studio with the clip) or failed.
+  useEffect(() => {
+    if (!cutJob) return;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const look = async () => {
+      const job = await fetchJson<JobView>(`/api/jobs/${encodeURIComponent(cutJob)}`, {
+        cache: "no-store",
+      }).catch(() => null);
+      if (stopped) return;
+      if (job?.status === "done") {
+        const href = (job.result as { href?: string } | null)?.href;
+        if (href) {
+          router.push(href);
+          return;
+        }
+      }
+      if (!job || job.status === "failed" || job.status === "done") {
+        setCut(null);
+        setMessage(job?.error ?? CUT_FAILED);
+        return;
+      }
+      setCut((now) => (now && now.jobId === cutJob ? { ...now, progress: job.progress } : now));
+      timer = setTimeout(look, JOB_POLL_MS);
+    };
+    timer = setTimeout(look, JOB_POLL_MS);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [cutJob, router]);
 
   const run = (act: () => Promise<TakeFrameResult>, failed: string) =>
     startTransition(async () => {
@@ -70,6 +114,16 @@ export function FrameActions({
         return;
       }
       setMessage(result ? result.error.message : failed);
+    });
+  const startCut = (seconds: number) =>
+    startTransition(async () => {
+      setMessage("");
+      const result = await continueVideo?.({ taskId, seconds }).catch(() => null);
+      if (result?.ok) {
+        setCut({ jobId: result.jobId, seconds, progress: 0 });
+        return;
+      }
+      setMessage(result ? result.error.message : CUT_FAILED);
     });
   const take = (frame: "first" | "last" | number, into: FrameSlot) =>
     run(() => takeFrame({ taskId, frame, slot: into }), "The frame could not be taken. Try again.");
@@ -89,7 +143,7 @@ export function FrameActions({
         <button
           type="button"
           className={button}
-          disabled={pending}
+          disabled={busy}
           aria-describedby={hintId}
           onClick={() => take("last", "first_frame")}
         >
@@ -98,7 +152,7 @@ export function FrameActions({
         <button
           type="button"
           className={button}
-          disabled={pending}
+          disabled={busy}
           aria-describedby={hintId}
           onClick={() => take("first", "last_frame")}
         >
@@ -112,7 +166,7 @@ export function FrameActions({
         <select
           id={slotId}
           value={slot}
-          disabled={pending}
+          disabled={busy}
           onChange={(event) => setSlot(event.target.value as FrameSlot)}
           className="border-ink/15 bg-paper rounded-md border px-2 py-1.5 text-sm"
         >
@@ -125,7 +179,7 @@ export function FrameActions({
         <button
           type="button"
           className={button}
-          disabled={pending}
+          disabled={busy}
           onClick={() => take(currentTime(), slot)}
         >
           Use this frame
@@ -144,7 +198,7 @@ export function FrameActions({
             max={CARRY_MAX}
             step={1}
             value={carry}
-            disabled={pending}
+            disabled={busy}
             aria-describedby={carryHintId}
             aria-invalid={!carryOk}
             onChange={(event) => setCarry(event.target.value)}
@@ -153,14 +207,9 @@ export function FrameActions({
           <button
             type="button"
             className={button}
-            disabled={pending || !carryOk}
+            disabled={busy || !carryOk}
             aria-describedby={carryHintId}
-            onClick={() =>
-              run(
-                () => continueVideo({ taskId, seconds: carrySeconds }),
-                "The end of this video could not be cut. Try again.",
-              )
-            }
+            onClick={() => startCut(carrySeconds)}
           >
             Continue
           </button>
@@ -170,8 +219,18 @@ export function FrameActions({
           </p>
         </div>
       ) : null}
+      {cut ? (
+        <progress
+          aria-label={`Cutting the last ${cut.seconds} s`}
+          max={1}
+          value={cut.progress}
+          className="accent-accent h-2 w-full"
+        />
+      ) : null}
       <p role="status" aria-live="polite" className="text-sm">
-        {pending ? (
+        {cut ? (
+          `Cutting the last ${cut.seconds} s…`
+        ) : pending ? (
           "Taking the frame…"
         ) : message ? (
           <span className="text-danger">{message}</span>

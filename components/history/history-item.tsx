@@ -26,6 +26,8 @@ export interface HistoryEntry {
   /** The latest review decision, and how many comments the video has. */
   review?: keyof typeof reviewDecisionLabels | null;
   commentCount?: number;
+  /** A shot of a sequence: the (newest) sequence and its place there. */
+  shot?: { sequenceId: string; position: number } | null;
 }
 
 const dateFormat = new Intl.DateTimeFormat("en-GB", {
@@ -97,6 +99,16 @@ export function HistoryItem({ entry }: { entry: HistoryEntry }) {
         <p className="border-ink/10 border-t px-3 py-2 text-xs">
           <Link href={`/takes/${entry.take.setId}`} className="text-accent hover:underline">
             {takeLabel(entry.take.index, entry.take.of)}
+          </Link>
+        </p>
+      ) : null}
+      {entry.shot ? (
+        <p className="border-ink/10 border-t px-3 py-2 text-xs">
+          <Link
+            href={`/sequences/${entry.shot.sequenceId}`}
+            className="text-accent hover:underline"
+          >
+            Shot {entry.shot.position + 1} of a sequence
           </Link>
         </p>
       ) : null}

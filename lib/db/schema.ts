@@ -172,6 +172,58 @@ export const takeSets = pgTable(
   (table) => [index("take_sets_picked_idx").on(table.pickedTaskId)],
 );
 
+/**
+ * Shots that continue each other (issue 10): a sequence is its shots in order, each pointing
+ * at a task; the task stays the unit that is submitted, polled, kept and deleted. A shot is out
+ * of date when its task's first clip was not cut from the task of the shot before it (derived
+ * from `tasks.parent_task_id`, never stored).
+ */
+export const sequences = pgTable(
+  "sequences",
+  {
+    id: text("id").primaryKey(),
+    ownerId: text("owner_id").notNull().default("local"),
+    ownerName: text("owner_name"),
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    /** Any change to its shots (extended, replaced, re-rolled): newest first in lists. */
+    updatedAt: timestamp("updated_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (table) => [index("sequences_updated_idx").on(table.updatedAt)],
+);
+
+/**
+ * `pending`: "Re-roll from here" approved this shot's new take (its cost was checked with the
+ * others'); the sweeper makes it once the shot before it has a kept result. `failed`: it could
+ * not be made; `rerollError` says why in a sentence. Null: nothing pending.
+ */
+export const rerollStatuses = ["pending", "failed"] as const;
+export type RerollStatus = (typeof rerollStatuses)[number];
+
+export const sequenceShots = pgTable(
+  "sequence_shots",
+  {
+    sequenceId: text("sequence_id")
+      .notNull()
+      .references(() => sequences.id, { onDelete: "cascade" }),
+    /** 0 for the first shot. */
+    position: integer("position").notNull(),
+    taskId: text("task_id").notNull(),
+    rerollStatus: text("reroll_status").$type<RerollStatus>(),
+    rerollError: text("reroll_error"),
+    /** Who asked for the re-roll (their id and name): the new take is theirs. */
+    rerollBy: text("reroll_by"),
+    rerollByName: text("reroll_by_name"),
+    rerollAttempts: integer("reroll_attempts").notNull().default(0),
+    /** A sweeper's lease on the step, or the back-off before the next try. */
+    rerollNextAt: timestamp("reroll_next_at", { withTimezone: true, precision: 3 }),
+  },
+  (table) => [
+    primaryKey({ columns: [table.sequenceId, table.position] }),
+    index("sequence_shots_task_idx").on(table.taskId),
+    index("sequence_shots_reroll_idx").on(table.rerollStatus, table.rerollNextAt),
+  ],
+);
+
 /** The demo gateway's own tasks: its state survives restarts like a real gateway's. */
 export const demoVideos = pgTable("demo_videos", {
   id: text("id").primaryKey(),
@@ -276,6 +328,8 @@ export const webhookDeliveries = pgTable(
 export type MediaRow = typeof media.$inferSelect;
 export type TaskRow = typeof tasks.$inferSelect;
 export type TakeSetRow = typeof takeSets.$inferSelect;
+export type SequenceRow = typeof sequences.$inferSelect;
+export type SequenceShotRow = typeof sequenceShots.$inferSelect;
 export type DemoVideoRow = typeof demoVideos.$inferSelect;
 export type OutboxEventRow = typeof outboxEvents.$inferSelect;
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
@@ -386,3 +440,45 @@ export const commentReads = pgTable(
 export type ShareLinkRow = typeof shareLinks.$inferSelect;
 export type CommentRow = typeof comments.$inferSelect;
 export type ReviewStateRow = typeof reviewStates.$inferSelect;
+
+export const jobStatuses = ["pending", "running", "done", "failed"] as const;
+export type JobStatus = (typeof jobStatuses)[number];
+
+/**
+ * Background work (lib/jobs): one row per job of a registered kind (a Continue cut, a sequence
+ * export…). Claimed with a lease (`leaseUntil`, longer than the kind may run) by a conditional
+ * update under `for update skip locked`, so two sweepers never take one job; `attempts` is the
+ * claim's fencing token (only the claim that holds it may report progress or finish); a job
+ * whose lease ran out (its server died) falls due again, and one that failed waits
+ * `nextRunAt` (back-off) before its next try.
+ */
+export const jobs = pgTable(
+  "jobs",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind").notNull(),
+    payload: jsonb("payload").$type<unknown>().notNull(),
+    /** Who asked: the member's id, "local" when sign-in is off (the poll route checks it). */
+    ownerId: text("owner_id").notNull().default("local"),
+    /** One live job per key (e.g. one export per sequence version); null: no such rule. */
+    dedupeKey: text("dedupe_key").unique(),
+    status: text("status").$type<JobStatus>().notNull().default("pending"),
+    /** 0..1, as the handler last reported it. */
+    progress: real("progress").notNull().default(0),
+    attempts: integer("attempts").notNull().default(0),
+    maxAttempts: integer("max_attempts").notNull().default(3),
+    leaseUntil: timestamp("lease_until", { withTimezone: true, precision: 3 }),
+    nextRunAt: timestamp("next_run_at", { withTimezone: true, precision: 3 })
+      .notNull()
+      .defaultNow(),
+    result: jsonb("result").$type<unknown>(),
+    /** Why it failed, in a sentence a member can read. */
+    error: text("error"),
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    startedAt: timestamp("started_at", { withTimezone: true, precision: 3 }),
+    finishedAt: timestamp("finished_at", { withTimezone: true, precision: 3 }),
+  },
+  (table) => [index("jobs_due_idx").on(table.status, table.nextRunAt)],
+);
+
+export type JobRow = typeof jobs.$inferSelect;

@@ -23,16 +23,22 @@ export interface TailCut {
 export interface CutOptions {
   timeoutMs?: number;
   threads?: number;
+  /** Stops ffmpeg (a job's time limit). */
+  signal?: AbortSignal;
 }
 
 /** Presentation times of the video's keyframes (decoding only those). */
-async function keyframeTimes(video: string, timeoutMs: number): Promise<number[]> {
+async function keyframeTimes(
+  video: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<number[]> {
   const { stderr } = await runFfmpeg(
     [
       ...["-v", "info", "-skip_frame", "nokey", "-i", video],
       ...["-an", "-sn", "-vf", "showinfo", "-vsync", "0", "-f", "null", "-"],
     ],
-    { timeoutMs, rssSampleMs: 0 },
+    { timeoutMs, rssSampleMs: 0, signal },
   );
   return [...stderr.matchAll(/pts_time:\s*(-?[\d.]+)/g)].map((match) => Number(match[1]));
 }
@@ -59,7 +65,7 @@ export async function cutTail(
   const threads = String(options.threads ?? 2);
   const tail = ["-movflags", "+faststart", "-f", "mp4", "-y", output];
 
-  const keys = await keyframeTimes(video, left());
+  const keys = await keyframeTimes(video, left(), options.signal);
   const onKeyframe = keys.some((at) => Math.abs(at - fromSeconds) < 1 / (4 * fps));
   if (onKeyframe) {
     await runFfmpeg(
@@ -70,7 +76,7 @@ export async function cutTail(
         ...["-map", "0:v:0", "-map", "0:a:0?", "-c:v", "copy", "-c:a", "aac", "-b:a", "192k"],
         ...tail,
       ],
-      { timeoutMs: left(), rssSampleMs: 0 },
+      { timeoutMs: left(), rssSampleMs: 0, signal: options.signal },
     );
   } else {
     // A quarter frame early: ffmpeg's accurate seek keeps frames at or after the seek point.
@@ -84,7 +90,7 @@ export async function cutTail(
         ...["-threads", threads, "-c:a", "aac", "-b:a", "192k", "-t", (frames / fps).toFixed(6)],
         ...tail,
       ],
-      { timeoutMs: left(), rssSampleMs: 0 },
+      { timeoutMs: left(), rssSampleMs: 0, signal: options.signal },
     );
   }
   const made = await stat(output).catch(() => undefined);

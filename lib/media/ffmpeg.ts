@@ -60,6 +60,8 @@ export interface FfmpegOptions {
   okCodes?: number[];
   /** How often to sample its memory (0: not at all). */
   rssSampleMs?: number;
+  /** Called with the output's time reached so far (ffmpeg's `-progress`), in seconds. */
+  onProgress?: (seconds: number) => void;
 }
 
 const STDERR_KEEP = 16 * 1024;
@@ -78,15 +80,30 @@ export async function runFfmpeg(args: string[], options: FfmpegOptions): Promise
   const bin = await ffmpegPath();
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, ["-hide_banner", "-nostdin", ...args], {
-      cwd: options.cwd,
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    const progress = options.onProgress;
+    const child = spawn(
+      bin,
+      ["-hide_banner", "-nostdin", ...(progress ? ["-progress", "pipe:1"] : []), ...args],
+      { cwd: options.cwd, stdio: ["ignore", progress ? "pipe" : "ignore", "pipe"] },
+    );
+    if (progress && child.stdout) {
+      // key=value lines; out_time_ms is in microseconds despite its name.
+      let pending = "";
+      child.stdout.setEncoding("utf8");
+      child.stdout.on("data", (chunk: string) => {
+        const lines = (pending + chunk).split("\n");
+        pending = lines.pop() ?? "";
+        for (const line of lines) {
+          const match = /^out_time_ms=(\d+)/.exec(line);
+          if (match) progress(Number(match[1]) / 1e6);
+        }
+      });
+    }
     let stderr = "";
     let peak = 0;
     let timedOut = false;
-    child.stderr.setEncoding("utf8");
-    child.stderr.on("data", (chunk: string) => {
+    child.stderr?.setEncoding("utf8");
+    child.stderr?.on("data", (chunk: string) => {
       stderr = (stderr + chunk).slice(-STDERR_KEEP);
     });
     const sampleMs = options.rssSampleMs ?? 100;

@@ -5,16 +5,30 @@
 export function createLimiter(limit: number) {
   let active = 0;
   const waiting: (() => void)[] = [];
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else active -= 1;
+  };
+  /** Waits for a slot and returns the function that gives it back (call it exactly once). */
+  const acquire = async (): Promise<() => void> => {
+    if (active < limit) active += 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    let given = false;
+    return () => {
+      if (given) return;
+      given = true;
+      release();
+    };
+  };
   return {
+    acquire,
     async run<T>(task: () => Promise<T>): Promise<T> {
-      if (active < limit) active += 1;
-      else await new Promise<void>((resolve) => waiting.push(resolve));
+      const done = await acquire();
       try {
         return await task();
       } finally {
-        const next = waiting.shift();
-        if (next) next();
-        else active -= 1;
+        done();
       }
     },
     /** Tasks running and waiting now (for tests and logs). */

@@ -162,4 +162,40 @@ describe("frames and clips from a kept video (embedded database)", () => {
     expect(made.parentCut).toEqual({ fromSeconds: 2, toSeconds: 5 });
     expect(tasksLib.toTaskView(made).parent).toEqual({ taskId, fromSeconds: 2, toSeconds: 5 });
   });
+
+  it("Continue runs as a job out of the request: checked first, then cut, its clip in the result", async () => {
+    const runner = await import("@/lib/jobs/runner");
+    await expect(lib.startContinue("nope_123456", 3, alice)).rejects.toMatchObject({
+      code: "task_not_found",
+    });
+    const taskId = await finishedTask();
+    const jobDirs = async () =>
+      (await readdir(tmpdir())).filter((name) => name.startsWith("wan-job-continue_clip-"));
+    const before = await jobDirs();
+    const job = await lib.startContinue(taskId, 3, alice);
+    expect(job).toMatchObject({ kind: lib.CONTINUE_JOB, status: "pending", ownerId: alice.id });
+    // Started at once in this process (no request here: not awaited); a sweep beside it
+    // finds nothing more to claim.
+    await runner.runDueJobs({ kinds: [lib.CONTINUE_JOB] });
+    let done = await runner.getJob(job.id);
+    for (let i = 0; i < 300 && done && !["done", "failed"].includes(done.status); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      done = await runner.getJob(job.id);
+    }
+    expect(done).toMatchObject({ status: "done", progress: 1, attempts: 1 });
+    const { mediaId, href } = (done?.result ?? {}) as { mediaId: string; href: string };
+    expect(href).toBe(`/?clip=${mediaId}`);
+    const [clip] = await (await dbLib.getDb())
+      .select()
+      .from(schema.media)
+      .where((await import("drizzle-orm")).eq(schema.media.id, mediaId));
+    expect(clip).toMatchObject({
+      kind: "first_clip",
+      ownerId: alice.id,
+      originalName: `${taskId}-last-3s.mp4`,
+      derivedFrom: { taskId, fromSeconds: 2, toSeconds: 5 },
+    });
+    expect(decode(await stored(clip.storageKey), "clip.mp4")).toHaveLength(72);
+    expect(await jobDirs()).toEqual(before);
+  });
 });

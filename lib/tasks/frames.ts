@@ -5,8 +5,11 @@ import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { CurrentUser } from "@/lib/auth/user";
-import type { MediaDerivation, MediaRow, TaskRow } from "@/lib/db/schema";
+import type { JobRow, MediaDerivation, MediaRow, TaskRow } from "@/lib/db/schema";
+import { enqueueJob, JobError, registerJobKind } from "@/lib/jobs/runner";
+import { runJobsSoon } from "@/lib/jobs/sweeper";
 import { cutTail } from "@/lib/media/clips";
+import { MediaRejectedError } from "@/lib/media/errors";
 import { extractFrame, type FramePick } from "@/lib/media/frames";
 import { mediaStorageKey, newMediaId } from "@/lib/media/ids";
 import { insertMediaRow } from "@/lib/media/ingest";
@@ -29,9 +32,9 @@ export const CONTINUE_SECONDS_MAX = 10;
 export const CONTINUE_SECONDS_DEFAULT = 3;
 
 /**
- * At most one frame grab or cut per core at once. Each reads one kept video (our own result,
- * at most 15 s) and decodes a second of it (a frame) or re-encodes at most 10 s (a cut):
- * well under the 10 s a request may take, so they run in the request, bounded.
+ * At most one frame grab or cut per core at once in this process. A frame grab decodes about a
+ * second of one kept video (our own result, at most 15 s): well under a second, so it runs in
+ * the request. A cut re-encodes up to 10 s (8–15 s at 1080P): a job (CONTINUE_JOB).
  */
 const work = createLimiter(Math.max(1, availableParallelism()));
 
@@ -40,6 +43,31 @@ interface Made {
   name: string;
   fromSeconds: number;
   toSeconds: number;
+}
+
+/** A kept video something can be taken from, or the sentence saying why not. */
+async function derivableTask(taskId: string): Promise<TaskRow & { resultKey: string }> {
+  const task = await getTaskRow(taskId);
+  if (!task) throw new TaskError("task_not_found", "There is no such video.");
+  if (task.status !== "completed") {
+    throw new TaskError("no_result", "This video is not finished, so there is nothing to take.");
+  }
+  const resultKey = task.resultKey;
+  if (!resultKey) {
+    throw new TaskError(
+      "no_result",
+      "This video is still being copied to our storage; try again in a moment.",
+    );
+  }
+  return { ...task, resultKey };
+}
+
+interface DeriveOptions {
+  storage?: Storage;
+  /** A folder to work in that the caller removes (a job's); else one made and removed here. */
+  dir?: string;
+  /** After the video is read (0.2) and after it is made (0.8). */
+  progress?: (fraction: number) => Promise<void>;
 }
 
 /**
@@ -54,23 +82,14 @@ async function deriveMedia(
   kind: MediaKind,
   user: Pick<CurrentUser, "id">,
   make: (video: string, dir: string, task: TaskRow) => Promise<Made>,
-  storage: Storage = getStorage(),
+  options: DeriveOptions = {},
 ): Promise<MediaRow> {
-  const task = await getTaskRow(taskId);
-  if (!task) throw new TaskError("task_not_found", "There is no such video.");
-  if (task.status !== "completed") {
-    throw new TaskError("no_result", "This video is not finished, so there is nothing to take.");
-  }
-  const resultKey = task.resultKey;
-  if (!resultKey) {
-    throw new TaskError(
-      "no_result",
-      "This video is still being copied to our storage; try again in a moment.",
-    );
-  }
+  const storage = options.storage ?? getStorage();
+  const task = await derivableTask(taskId);
+  const { resultKey } = task;
   return work.run(async () => {
     const started = Date.now();
-    const dir = await mkdtemp(path.join(tmpdir(), "wan-derive-"));
+    const dir = options.dir ?? (await mkdtemp(path.join(tmpdir(), "wan-derive-")));
     const id = newMediaId();
     const key = mediaStorageKey(id);
     try {
@@ -78,7 +97,9 @@ async function deriveMedia(
       if (!stored) throw new TaskError("no_result", "This video's file is missing from storage.");
       const video = path.join(dir, "video.mp4");
       await pipeline(stored.body, createWriteStream(video));
+      await options.progress?.(0.2);
       const made = await make(video, dir, task);
+      await options.progress?.(0.8);
       await storage.put(key, createReadStream(made.file));
       const verified = await verifyStoredMedia(storage, key, kind);
       const derivedFrom: MediaDerivation = {
@@ -109,7 +130,7 @@ async function deriveMedia(
       await storage.delete(key).catch(() => {});
       throw error;
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      if (!options.dir) await rm(dir, { recursive: true, force: true });
     }
   });
 }
@@ -136,7 +157,7 @@ export function grabFrame(
           : `${task.id}-${pick.at}-frame.png`;
       return { file, name, fromSeconds: at, toSeconds: at };
     },
-    options.storage,
+    { storage: options.storage },
   );
 }
 
@@ -148,14 +169,14 @@ export function continueClip(
   taskId: string,
   seconds: number,
   user: Pick<CurrentUser, "id">,
-  options: { storage?: Storage } = {},
+  options: DeriveOptions & { signal?: AbortSignal } = {},
 ): Promise<MediaRow> {
   return deriveMedia(
     taskId,
     "first_clip",
     user,
     async (video, dir, task) => {
-      const cut = await cutTail(video, seconds, dir);
+      const cut = await cutTail(video, seconds, dir, "tail.mp4", { signal: options.signal });
       return {
         file: cut.file,
         name: `${task.id}-last-${seconds}s.mp4`,
@@ -163,8 +184,67 @@ export function continueClip(
         toSeconds: Number(cut.toSeconds.toFixed(4)),
       };
     },
-    options.storage,
+    options,
   );
+}
+
+/** The job kind that makes a Continue clip out of the request (lib/jobs). */
+export const CONTINUE_JOB = "continue_clip";
+
+interface ContinuePayload {
+  taskId: string;
+  seconds: number;
+  userId: string;
+}
+
+/** What a finished Continue job holds: the clip, and where the studio opens with it. */
+export interface ContinueJobResult {
+  mediaId: string;
+  href: string;
+}
+
+registerJobKind<ContinuePayload, ContinueJobResult>(CONTINUE_JOB, {
+  ffmpeg: true,
+  // A 10 s 1080P cut re-encodes in 8–15 s on 2 cores; the download and the checks add a few.
+  timeoutMs: 90_000,
+  maxAttempts: 2,
+  run: async ({ payload, progress, signal, tempDir }) => {
+    try {
+      const row = await continueClip(
+        payload.taskId,
+        payload.seconds,
+        { id: payload.userId },
+        { dir: tempDir, progress, signal },
+      );
+      return { mediaId: row.id, href: `/?${new URLSearchParams({ clip: row.id })}` };
+    } catch (error) {
+      // The member's sentence, as the action answered before (no use trying again).
+      if (error instanceof TaskError || error instanceof MediaRejectedError) {
+        throw new JobError(error.message);
+      }
+      throw error;
+    }
+  },
+  failure: () => "The end of this video could not be cut. Please try again.",
+});
+
+/**
+ * "Continue", out of the request: checks the video can be continued (the same sentences as
+ * before), then queues the cut as a job and starts it; the page polls /api/jobs/[id].
+ */
+export async function startContinue(
+  taskId: string,
+  seconds: number,
+  user: Pick<CurrentUser, "id">,
+): Promise<JobRow> {
+  await derivableTask(taskId);
+  const job = await enqueueJob({
+    kind: CONTINUE_JOB,
+    payload: { taskId, seconds, userId: user.id } satisfies ContinuePayload,
+    ownerId: user.id,
+  });
+  runJobsSoon();
+  return job;
 }
 
 /**

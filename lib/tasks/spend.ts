@@ -39,10 +39,29 @@ export async function checkSpend(
   /** How many videos this submission starts (its takes): all are checked together. */
   videos = 1,
 ): Promise<void> {
+  await checkBatchSpend(tx, ownerId, Array(videos).fill(request), now, "takes");
+}
+
+/**
+ * checkSpend for several videos that may differ in length and size (a sequence's re-rolled
+ * shots), checked together: all fit, or the sentence says by how much they don't. `noun` names
+ * them in the sentences ("These 3 shots would cost…").
+ */
+export async function checkBatchSpend(
+  tx: Tx,
+  ownerId: string,
+  requests: readonly { seconds: number; size: VideoSize }[],
+  now = new Date(),
+  noun: "takes" | "shots" = "takes",
+): Promise<void> {
   const { BUDGET_MEMBER_DAILY_USD, BUDGET_TEAM_MONTHLY_USD, SUBMIT_RATE_PER_MINUTE } = env();
   const rates = priceRates();
-  const cost = videos * estimateCost(request.seconds, request.size, rates);
-  const what = videos === 1 ? "This video" : `These ${videos} takes`;
+  const videos = requests.length;
+  const cost = requests.reduce(
+    (sum, request) => sum + estimateCost(request.seconds, request.size, rates),
+    0,
+  );
+  const what = videos === 1 ? "This video" : `These ${videos} ${noun}`;
 
   // Every submission counts toward the rate limit, refused ones included: a refusal still
   // reached the gateway (a 429 or a quota refusal says it is already struggling), and a
@@ -58,7 +77,7 @@ export async function checkSpend(
       "rate_limited",
       videos === 1 || started >= SUBMIT_RATE_PER_MINUTE
         ? `You started ${started} videos in the last minute (the limit is ${SUBMIT_RATE_PER_MINUTE}). Wait a moment, then try again.`
-        : `${videos} takes would make ${started + videos} videos in the last minute (you started ${started}; the limit is ${SUBMIT_RATE_PER_MINUTE}). Choose fewer takes, or wait a moment.`,
+        : `${videos} ${noun} would make ${started + videos} videos in the last minute (you started ${started}; the limit is ${SUBMIT_RATE_PER_MINUTE}). ${noun === "takes" ? "Choose fewer takes, or wait a moment." : "Wait a moment, then try again."}`,
     );
   }
 

@@ -2,7 +2,7 @@ import "server-only";
 import { randomBytes, randomInt } from "node:crypto";
 import { asc, eq, inArray, sql } from "drizzle-orm";
 import type { CurrentUser } from "@/lib/auth/user";
-import { getDb } from "@/lib/db/client";
+import { type Db, getDb } from "@/lib/db/client";
 import { type TaskRow, takeSets, tasks } from "@/lib/db/schema";
 import { getMediaRows } from "@/lib/media";
 import {
@@ -24,6 +24,10 @@ import { checkSpend, SPEND_LOCK } from "./spend";
 
 type NewTask = typeof tasks.$inferInsert;
 type NewTakeSet = typeof takeSets.$inferInsert;
+/** The transaction a submission's rows are written in. */
+export type SubmitTx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+/** A task as written by a submission (its id set). */
+export type SubmittedTask = NewTask & { id: string };
 
 /**
  * Checks budgets and the rate limit for every take and inserts them (and their take set) in
@@ -33,15 +37,19 @@ type NewTakeSet = typeof takeSets.$inferInsert;
 export async function insertWithinBudget(
   values: NewTask | NewTask[],
   takeSet?: NewTakeSet,
+  options: Pick<SubmitOptions, "afterInsert" | "prepaid"> = {},
 ): Promise<void> {
   const rows = Array.isArray(values) ? values : [values];
   const [first] = rows;
   const db = await getDb();
   await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SPEND_LOCK})`);
-    await checkSpend(tx, first.ownerId ?? "local", first, new Date(), rows.length);
+    if (!options.prepaid) {
+      await checkSpend(tx, first.ownerId ?? "local", first, new Date(), rows.length);
+    }
     if (takeSet) await tx.insert(takeSets).values(takeSet);
     await tx.insert(tasks).values(rows);
+    await options.afterInsert?.(tx, rows as SubmittedTask[]);
   });
 }
 
@@ -52,6 +60,17 @@ export function newTaskId(): string {
 export interface SubmitOptions {
   /** One per submission from the browser: a repeat returns the first task, not a new one. */
   idempotencyKey?: string;
+  /**
+   * Runs in the transaction that writes the takes, after them: a group pointing at tasks (a
+   * sequence, lib/sequences) is written with them or not at all. lib/tasks knows nothing of
+   * what the hook does.
+   */
+  afterInsert?: (tx: SubmitTx, takes: readonly SubmittedTask[]) => Promise<void>;
+  /**
+   * Budgets and the rate limit were already checked for this task, together with others, by
+   * the caller (a sequence's re-roll: all its shots at once, all or none): not again here.
+   */
+  prepaid?: boolean;
 }
 
 /** A parsed request; `takes` defaults to 1 (the schema's default) for callers in code. */
@@ -205,6 +224,7 @@ export async function submitTask(
       takeSetId
         ? { id: takeSetId, ownerId: user.id, ownerName: common.ownerName, takes: takes.length }
         : undefined,
+      { afterInsert: options.afterInsert, prepaid: options.prepaid },
     );
   } catch (error) {
     // Another tab or a retried request won the race for this key: answer with its takes. Its

@@ -16,6 +16,7 @@ import { PickedBadge } from "@/components/takes/picked-badge";
 import { requirePageUser } from "@/lib/auth/session";
 import { env, priceRates } from "@/lib/env";
 import { commentsOn, markCommentsRead, reviewStateOf, shareLinksFor } from "@/lib/review";
+import { sequencesOfTask } from "@/lib/sequences";
 import { signMediaUrl } from "@/lib/storage/signing";
 import { takeSetSummaries } from "@/lib/takes";
 import { takeLabel } from "@/lib/takes/view";
@@ -55,6 +56,15 @@ function seededTask(task: Parameters<typeof toTaskView>[0]) {
   return dehydrate(client);
 }
 
+/** What deleting a shot breaks, in a sentence; undefined for a video in no sequence. */
+function sequenceWarning(partOf: { sequenceId: string; position: number; shots: number }[]) {
+  if (partOf.length === 0) return undefined;
+  const where = partOf
+    .map((hit) => `shot ${hit.position + 1} of ${hit.shots} in sequence ${hit.sequenceId}`)
+    .join(", ");
+  return `This video is ${where}: the sequence will show a deleted shot, cannot be played or exported whole, and the shots after it cannot be re-rolled from it.`;
+}
+
 /** One task, at a URL the team can share: player, inputs, settings, timings, cost, remix. */
 export default async function VideoPage({ params }: { params: Params }) {
   const { id } = await params;
@@ -82,10 +92,11 @@ export default async function VideoPage({ params }: { params: Params }) {
   });
   const pollMs = Math.min(env().POLL_INTERVAL_MS, 5000);
   const target = { kind: "task", id: task.id } as const;
-  const [comments, review, links] = await Promise.all([
+  const [comments, review, links, partOf] = await Promise.all([
     commentsOn(target, user),
     reviewStateOf(task.id),
     shareLinksFor(task.id),
+    sequencesOfTask(task.id),
   ]);
   // Opening your own video reads its comments (the header's count of new ones drops).
   if (task.ownerId === user.id) await markCommentsRead(target, user);
@@ -122,6 +133,18 @@ export default async function VideoPage({ params }: { params: Params }) {
                   s
                 </p>
               ) : null}
+              {partOf.map((hit) => (
+                <p key={hit.sequenceId} className="text-ink-soft text-sm">
+                  Part of{" "}
+                  <Link
+                    href={`/sequences/${hit.sequenceId}`}
+                    className="text-accent hover:underline"
+                  >
+                    sequence {hit.sequenceId}
+                  </Link>{" "}
+                  (shot {hit.position + 1} of {hit.shots})
+                </p>
+              ))}
               {takeSet ? (
                 <p className="mt-1 flex flex-wrap items-center gap-2 text-sm">
                   <span className="font-medium">{takeLabel(task.takeIndex, takeSet.takes)}</span>
@@ -134,7 +157,11 @@ export default async function VideoPage({ params }: { params: Params }) {
             </div>
             <div className="flex flex-wrap items-start gap-3">
               {canDeleteTask(task, user) ? (
-                <DeleteVideoButton taskId={task.id} deleteVideo={deleteVideo} />
+                <DeleteVideoButton
+                  taskId={task.id}
+                  deleteVideo={deleteVideo}
+                  warning={sequenceWarning(partOf)}
+                />
               ) : null}
               {task.seed !== null ? (
                 <Link

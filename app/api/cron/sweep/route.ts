@@ -1,11 +1,15 @@
 import { timingSafeEqual } from "node:crypto";
 import { boundToLoopbackOnly, env } from "@/lib/env";
+import { runJobsNow } from "@/lib/job-kinds";
 import { deliverDue } from "@/lib/notify/deliver";
 import { pruneQuietly } from "@/lib/notify/prune";
+import { advanceRerolls } from "@/lib/sequences/reroll";
 import { sweepTasks } from "@/lib/tasks/sweep";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
+/** Background jobs (an export) may run this long on Vercel (its limit on every plan with Fluid compute). */
+export const maxDuration = 300;
 
 const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|::ffff:127(\.\d{1,3}){3})$/;
 
@@ -38,20 +42,26 @@ function allowed(request: Request): boolean {
 /**
  * Vercel Cron calls this (see vercel.json) to finish and keep tasks nobody is watching, and to
  * post the team's webhooks that are due (retries, and events no request's after-work sent),
- * and to let old events leave the outbox (WEBHOOK_RETENTION_DAYS, a bounded batch per call).
- * Side by side: a receiver that hangs (bounded by WEBHOOK_TIMEOUT_MS) does not hold up tasks.
+ * and to let old events leave the outbox (WEBHOOK_RETENTION_DAYS, a bounded batch per call),
+ * to run the background jobs that are due (lib/jobs: cuts, exports; each bounded by its
+ * kind's time limit, at most one ffmpeg job per core) and to move approved sequence re-rolls
+ * on. Side by side: a receiver that hangs (bounded by WEBHOOK_TIMEOUT_MS) or a long export
+ * does not hold up tasks.
  */
 export async function GET(request: Request) {
   if (!allowed(request)) {
     return Response.json({ code: "forbidden", message: "Not allowed." }, { status: 403 });
   }
-  const [result, webhooks, outbox] = await Promise.all([
+  const [result, webhooks, outbox, jobs] = await Promise.all([
     sweepTasks(),
     env().WEBHOOK_URLS.length > 0 ? deliverDue() : Promise.resolve({ claimed: 0, delivered: 0 }),
     pruneQuietly(),
+    runJobsNow(),
   ]);
+  // After the tasks' sweep: a re-rolled shot's job is queued once the shot before it is kept.
+  const rerolls = await advanceRerolls();
   return Response.json(
-    { ...result, webhooks, outbox: { pruned: outbox.deleted } },
+    { ...result, webhooks, outbox: { pruned: outbox.deleted }, jobs, rerolls },
     { headers: { "Cache-Control": "no-store" } },
   );
 }
