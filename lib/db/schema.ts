@@ -213,14 +213,11 @@ export const sequenceShots = pgTable(
     /** Who asked for the re-roll (their id and name): the new take is theirs. */
     rerollBy: text("reroll_by"),
     rerollByName: text("reroll_by_name"),
-    rerollAttempts: integer("reroll_attempts").notNull().default(0),
-    /** A sweeper's lease on the step, or the back-off before the next try. */
-    rerollNextAt: timestamp("reroll_next_at", { withTimezone: true, precision: 3 }),
   },
   (table) => [
     primaryKey({ columns: [table.sequenceId, table.position] }),
     index("sequence_shots_task_idx").on(table.taskId),
-    index("sequence_shots_reroll_idx").on(table.rerollStatus, table.rerollNextAt),
+    index("sequence_shots_reroll_idx").on(table.rerollStatus),
   ],
 );
 

@@ -73,8 +73,6 @@ export async function startReroll(
         rerollError: null,
         rerollBy: user.id,
         rerollByName: user.name ?? user.email,
-        rerollAttempts: 0,
-        rerollNextAt: null,
       })
       .where(and(eq(sequenceShots.sequenceId, sequenceId), gte(sequenceShots.position, first)));
     await tx.update(sequences).set({ updatedAt: new Date() }).where(eq(sequences.id, sequenceId));
@@ -103,7 +101,7 @@ async function failFrom(shot: SequenceShotRow, sentence: string): Promise<void> 
   const db = await getDb();
   await db
     .update(sequenceShots)
-    .set({ rerollStatus: "failed", rerollError: sentence, rerollNextAt: null })
+    .set({ rerollStatus: "failed", rerollError: sentence })
     .where(
       and(
         eq(sequenceShots.sequenceId, shot.sequenceId),
@@ -124,7 +122,7 @@ function swapIn(shot: SequenceShotRow) {
     await lockSequences(tx);
     await tx
       .update(sequenceShots)
-      .set({ taskId: takes[0].id, rerollStatus: null, rerollError: null, rerollNextAt: null })
+      .set({ taskId: takes[0].id, rerollStatus: null, rerollError: null })
       .where(
         and(
           eq(sequenceShots.sequenceId, shot.sequenceId),

@@ -6,8 +6,6 @@ CREATE TABLE "sequence_shots" (
 	"reroll_error" text,
 	"reroll_by" text,
 	"reroll_by_name" text,
-	"reroll_attempts" integer DEFAULT 0 NOT NULL,
-	"reroll_next_at" timestamp (3) with time zone,
 	CONSTRAINT "sequence_shots_sequence_id_position_pk" PRIMARY KEY("sequence_id","position")
 );
 --> statement-breakpoint
@@ -21,5 +19,5 @@ CREATE TABLE "sequences" (
 --> statement-breakpoint
 ALTER TABLE "sequence_shots" ADD CONSTRAINT "sequence_shots_sequence_id_sequences_id_fk" FOREIGN KEY ("sequence_id") REFERENCES "public"."sequences"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "sequence_shots_task_idx" ON "sequence_shots" USING btree ("task_id");--> statement-breakpoint
-CREATE INDEX "sequence_shots_reroll_idx" ON "sequence_shots" USING btree ("reroll_status","reroll_next_at");--> statement-breakpoint
+CREATE INDEX "sequence_shots_reroll_idx" ON "sequence_shots" USING btree ("reroll_status");--> statement-breakpoint
 CREATE INDEX "sequences_updated_idx" ON "sequences" USING btree ("updated_at");
