@@ -185,6 +185,17 @@ export function describeSequences(name: string, databaseUrl: () => string | unde
 
       const other: CurrentUser = { ...maker, id: `other-${token}@studio.test`, name: "Other" };
       await expect(sequences.startReroll(sequenceId, 1, other)).resolves.toEqual({ shots: 2 });
+      // Until each shot is made its cost is held: Other has $2.00 − $0.60 = $1.40 left today,
+      // so a 15 s 720P video ($1.50) started now is refused.
+      const { getDb } = await import("@/lib/db/client");
+      const { checkSpend } = await import("@/lib/tasks/spend");
+      const db = await getDb();
+      await expect(
+        db.transaction((tx) => checkSpend(tx, other.id, { seconds: 15, size: "720P" })),
+      ).rejects.toMatchObject({
+        code: "over_budget",
+        message: expect.stringContaining("only $1.40 is left"),
+      });
       view = await sequences.loadSequence(sequenceId);
       expect(view?.rerolling).toBe(true);
       await expect(sequences.startReroll(sequenceId, 1, other)).rejects.toMatchObject({

@@ -1,7 +1,7 @@
 import "server-only";
-import { and, count, eq, gte } from "drizzle-orm";
+import { and, count, eq, gte, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { tasks } from "@/lib/db/schema";
+import { sequenceShots, tasks } from "@/lib/db/schema";
 import { env, priceRates } from "@/lib/env";
 import { estimateCost, formatUsd, type PriceRates, type VideoSize } from "@/lib/video-request";
 import { chargedSql, costSql, sumWhen } from "./charge";
@@ -16,6 +16,26 @@ function spentSql(rates: PriceRates) {
   // Estimated, with today's rates. Refused creates and the failures the gateway refunds cost
   // nothing; our own give-ups and unconfirmed creates may still be billed (charge.ts).
   return sumWhen(chargedSql, costSql(rates));
+}
+
+/**
+ * What approved but not yet made videos will cost: a sequence's re-rolled shots are checked
+ * against the budget once, when the member approves them, and made one after another as the
+ * shot before each is kept. Until a shot's new task is written (which clears its `pending`,
+ * in the same transaction), its cost, at the settings of the take it replaces, counts as spent,
+ * so nothing approved meanwhile can take the same money. `by` narrows it to one member's.
+ */
+async function reservedSpend(tx: Tx, rates: PriceRates, by?: string): Promise<number> {
+  const pending = and(
+    eq(sequenceShots.rerollStatus, "pending"),
+    by === undefined ? undefined : eq(sequenceShots.rerollBy, by),
+  );
+  const [row] = await tx
+    .select({ reserved: sql<number>`coalesce(sum(${costSql(rates)}), 0)::float8` })
+    .from(sequenceShots)
+    .innerJoin(tasks, eq(tasks.id, sequenceShots.taskId))
+    .where(pending);
+  return Number(row?.reserved ?? 0);
 }
 
 export function startOfUtcDay(now: Date): Date {
@@ -86,7 +106,7 @@ export async function checkBatchSpend(
       .select({ spent: spentSql(rates) })
       .from(tasks)
       .where(and(eq(tasks.ownerId, ownerId), gte(tasks.createdAt, startOfUtcDay(now))));
-    const spent = Number(row?.spent ?? 0);
+    const spent = Number(row?.spent ?? 0) + (await reservedSpend(tx, rates, ownerId));
     if (spent + cost > BUDGET_MEMBER_DAILY_USD + 1e-9) {
       throw new TaskError(
         "over_budget",
@@ -100,7 +120,7 @@ export async function checkBatchSpend(
       .select({ spent: spentSql(rates) })
       .from(tasks)
       .where(gte(tasks.createdAt, startOfUtcMonth(now)));
-    const spent = Number(row?.spent ?? 0);
+    const spent = Number(row?.spent ?? 0) + (await reservedSpend(tx, rates));
     if (spent + cost > BUDGET_TEAM_MONTHLY_USD + 1e-9) {
       throw new TaskError(
         "over_budget",
