@@ -42,8 +42,8 @@ export function FrameActions({
   continueVideo,
 }: {
   taskId: string;
-  /** Where the player is now, in seconds. */
-  currentTime: () => number;
+  /** Where the player is now, in seconds; none where no player shows (a history card). */
+  currentTime?: () => number;
   takeFrame: TakeFrame;
   continueVideo?: ContinueVideo;
 }) {
@@ -105,7 +105,7 @@ export function FrameActions({
           Use first frame
         </button>
       </div>
-      <div className="flex flex-wrap items-center gap-2">
+      <div hidden={!currentTime} className="flex flex-wrap items-center gap-2">
         <label htmlFor={slotId} className="text-sm">
           The frame shown now, as
         </label>
@@ -126,7 +126,7 @@ export function FrameActions({
           type="button"
           className={button}
           disabled={pending}
-          onClick={() => take(currentTime(), slot)}
+          onClick={() => take(currentTime?.() ?? 0, slot)}
         >
           Use this frame
         </button>

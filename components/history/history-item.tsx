@@ -4,6 +4,8 @@ import { reviewDecisionLabels } from "@/lib/review/rules";
 import { takeLabel } from "@/lib/takes/view";
 import type { TaskState } from "@/lib/task-view";
 import { PickedBadge } from "../takes/picked-badge";
+import type { ContinueVideo, TakeFrame } from "./frame-actions";
+import { FrameMenu } from "./frame-menu";
 import { StateBadge } from "./state-badge";
 
 export interface HistoryEntry {
@@ -26,6 +28,8 @@ export interface HistoryEntry {
   /** The latest review decision, and how many comments the video has. */
   review?: keyof typeof reviewDecisionLabels | null;
   commentCount?: number;
+  /** Its video is finished and kept in our storage: frames and clips can be taken from it. */
+  kept?: boolean;
 }
 
 const dateFormat = new Intl.DateTimeFormat("en-GB", {
@@ -34,7 +38,14 @@ const dateFormat = new Intl.DateTimeFormat("en-GB", {
   timeZone: "UTC",
 });
 
-export function HistoryItem({ entry }: { entry: HistoryEntry }) {
+export function HistoryItem({
+  entry,
+  frames,
+}: {
+  entry: HistoryEntry;
+  /** The frame actions (server actions), offered in the card's menu on a kept video. */
+  frames?: { takeFrame: TakeFrame; continueVideo?: ContinueVideo };
+}) {
   return (
     <li className="border-ink/10 bg-paper-raised overflow-hidden rounded-xl border shadow-sm">
       <Link href={`/videos/${entry.id}`} className="hover:bg-paper-sunk/50 flex flex-col">
@@ -99,6 +110,16 @@ export function HistoryItem({ entry }: { entry: HistoryEntry }) {
             {takeLabel(entry.take.index, entry.take.of)}
           </Link>
         </p>
+      ) : null}
+      {entry.kept && frames ? (
+        // Outside the card's link too: buttons inside a link are not buttons.
+        <div className="border-ink/10 border-t px-3 py-2">
+          <FrameMenu
+            taskId={entry.id}
+            takeFrame={frames.takeFrame}
+            continueVideo={frames.continueVideo}
+          />
+        </div>
       ) : null}
     </li>
   );
