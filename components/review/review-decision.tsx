@@ -80,7 +80,11 @@ export function ReviewDecision({
           Request changes
         </button>
       </div>
-      {message ? <p className="text-danger text-sm">{message}</p> : null}
+      {message ? (
+        <p role="alert" className="text-danger text-sm">
+          {message}
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useId, useState, useTransition } from "react";
+import { useId, useRef, useState, useTransition } from "react";
 import { type ShareLinkOptions, shareLinkDays } from "@/lib/review/rules";
 import type { ShareLinkSummary } from "@/lib/review/shares";
 
@@ -47,6 +47,17 @@ export function SharePanel({
   const [url, setUrl] = useState("");
   const [message, setMessage] = useState("");
   const [pending, startTransition] = useTransition();
+  // The outcome line takes the focus when the button that had it goes (a revoked link's).
+  const status = useRef<HTMLParagraphElement>(null);
+
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(url);
+      setMessage("Share link copied.");
+    } catch {
+      setMessage("The link could not be copied here: select it and copy it.");
+    }
+  };
 
   const make = (event: React.FormEvent) => {
     event.preventDefault();
@@ -75,7 +86,10 @@ export function SharePanel({
             ? result.error.message
             : "The link could not be revoked. Try again.",
       );
-      if (result?.ok) router.refresh();
+      if (result?.ok) {
+        status.current?.focus();
+        router.refresh();
+      }
     });
 
   return (
@@ -141,7 +155,7 @@ export function SharePanel({
             <input id={id.url} readOnly value={url} className={`${field} min-w-0 flex-1`} />
             <button
               type="button"
-              onClick={() => void navigator.clipboard?.writeText(url)}
+              onClick={() => void copy()}
               className="border-ink/15 hover:bg-paper-sunk rounded-md border px-3 py-1.5 text-sm"
             >
               Copy
@@ -149,7 +163,13 @@ export function SharePanel({
           </div>
         </div>
       ) : null}
-      <p role="status" aria-live="polite" className="text-ink-soft text-sm">
+      <p
+        ref={status}
+        tabIndex={-1}
+        role="status"
+        aria-live="polite"
+        className="text-ink-soft text-sm"
+      >
         {message}
       </p>
       {links.length > 0 ? (

@@ -159,6 +159,7 @@ export default async function WebhooksPage({
                       className="border-ink/15 hover:bg-paper-sunk rounded-md border px-2 py-1 whitespace-nowrap"
                     >
                       Send again
+                      <span className="sr-only"> to {delivery.target}</span>
                     </button>
                   </form>
                 </td>
