@@ -14,6 +14,7 @@ export function FrameMenu({
   takeFrame,
   continueVideo,
   label = "Frames and clips",
+  headingLevel,
 }: {
   taskId: string;
   currentTime?: () => number;
@@ -21,6 +22,7 @@ export function FrameMenu({
   continueVideo?: ContinueVideo;
   /** The button's accessible name, e.g. "Frames and clips of Take 2 of 4". */
   label?: string;
+  headingLevel?: 2 | 3;
 }) {
   const panelId = useId();
   const [open, setOpen] = useState(false);
@@ -67,6 +69,7 @@ export function FrameMenu({
             currentTime={currentTime}
             takeFrame={takeFrame}
             continueVideo={continueVideo}
+            headingLevel={headingLevel}
           />
         ) : null}
       </div>

@@ -118,6 +118,7 @@ export function HistoryItem({
             taskId={entry.id}
             takeFrame={frames.takeFrame}
             continueVideo={frames.continueVideo}
+            headingLevel={2}
           />
         </div>
       ) : null}

@@ -61,6 +61,7 @@ export function SharePanel({
 
   const make = (event: React.FormEvent) => {
     event.preventDefault();
+    if (pending) return;
     startTransition(async () => {
       setMessage("");
       const result = await create({ days, allowDownload, showSettings, allowComments }).catch(
@@ -138,10 +139,11 @@ export function SharePanel({
             </label>
           </div>
         ))}
+        {/* aria-disabled while saving, not disabled: a disabled button drops the keyboard's focus. */}
         <button
           type="submit"
-          disabled={pending}
-          className="bg-accent hover:bg-accent-strong self-start rounded-md px-4 py-1.5 text-sm font-medium text-white disabled:opacity-60"
+          aria-disabled={pending}
+          className="bg-accent hover:bg-accent-strong self-start rounded-md px-4 py-1.5 text-sm font-medium text-white aria-disabled:opacity-60"
         >
           Create share link
         </button>

@@ -105,8 +105,11 @@ export function TakeTile({
             <button
               type="button"
               aria-pressed={picked}
-              disabled={pickPending}
-              onClick={onPick}
+              // aria-disabled, not disabled: a disabled button drops the keyboard's focus.
+              aria-disabled={pickPending}
+              onClick={() => {
+                if (!pickPending) onPick();
+              }}
               className={`rounded-md border px-3 py-1 font-medium ${
                 picked
                   ? "border-success bg-success-soft text-success"
