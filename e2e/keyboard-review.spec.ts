@@ -171,8 +171,8 @@ test("task page review: a comment pinned to the player's time, the pin played, a
   await player.evaluate((element) => {
     (element as HTMLVideoElement).currentTime = 0;
   });
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  await tabToLocator(page, pin);
+  // Back up from Add comment to the comment's time, above the form.
+  await tabToLocator(page, pin, 20, true);
   await page.keyboard.press("Enter");
   await expect.poll(() => videoTime(page, "Generated video")).toBeCloseTo(1.5, 1);
 

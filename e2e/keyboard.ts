@@ -29,14 +29,17 @@ export async function focused(page: Page) {
   });
 }
 
-/** Tabs until `target` (or one of its matches) has the focus; every stop is visible. */
-export async function tabToLocator(page: Page, target: Locator, max = 80) {
+/**
+ * Tabs (Shift+Tab with `backwards`) until `target` (or one of its matches) has the focus;
+ * every stop is visible.
+ */
+export async function tabToLocator(page: Page, target: Locator, max = 80, backwards = false) {
   for (let i = 0; i < max; i++) {
     const has = await target.evaluateAll((elements) =>
       elements.some((element) => element === document.activeElement),
     );
     if (has) return;
-    await page.keyboard.press("Tab");
+    await page.keyboard.press(backwards ? "Shift+Tab" : "Tab");
     const now = await focused(page);
     // Every stop is a control: the focus never falls back to the page (not after a slot
     // takes a file, either).
