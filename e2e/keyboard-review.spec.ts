@@ -176,8 +176,9 @@ test("task page review: a comment pinned to the player's time, the pin played, a
   await page.keyboard.press("Enter");
   await expect.poll(() => videoTime(page, "Generated video")).toBeCloseTo(1.5, 1);
 
+  // The review panel is above the comments (the page's last stops): back up to it.
   const review = page.getByRole("region", { name: "Review" });
-  await tabToLocator(page, review.getByRole("button", { name: "Approve" }));
+  await tabToLocator(page, review.getByRole("button", { name: "Approve" }), 80, true);
   await page.keyboard.press("Enter");
   await expect(review.getByRole("status")).toContainText("Approved by");
   await expect(review.getByRole("button", { name: "Approve" })).toHaveAttribute(
@@ -251,8 +252,8 @@ test("share panel, the admin's share links and the public page, by keyboard", as
   await expect(share.getByRole("list", { name: "Share links" })).toContainText(/Revoked/);
   expect((await focused(page)).tag).not.toBe("body");
 
-  // Another link, revoked from the admin's list of every link.
-  await tabToLocator(page, share.getByRole("button", { name: "Create share link" }));
+  // Another link, revoked from the admin's list of every link (Create is above the outcome).
+  await tabToLocator(page, share.getByRole("button", { name: "Create share link" }), 20, true);
   await page.keyboard.press("Enter");
   await expect(share.getByRole("list", { name: "Share links" })).toContainText(/Active/);
   await page.goto("/shares");
