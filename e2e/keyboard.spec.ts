@@ -1,36 +1,10 @@
-import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
+import { tabToLocator } from "./keyboard";
 import { fixturePath } from "./pages/studio";
 
 // The whole studio by keyboard alone: no clicks, no fill or check on elements. Each stop must
 // show where the focus is; the status is announced in a live region; a disabled Generate says
 // why through its accessible description.
-
-/** What has the focus, and whether the focus can be seen (outline or ring on it or its slot). */
-async function focused(page: Page) {
-  return page.evaluate(() => {
-    const element = document.activeElement as HTMLElement | null;
-    if (!element || element === document.body) return { name: "", visible: false, tag: "body" };
-    const shows = (node: Element | null) => {
-      if (!node) return false;
-      const style = getComputedStyle(node);
-      return (
-        (style.outlineStyle !== "none" && Number.parseFloat(style.outlineWidth) > 0) ||
-        style.boxShadow !== "none"
-      );
-    };
-    // A visually hidden file input shows its focus on the slot around it (focus-within ring).
-    // A <video controls> passes the focus to its native buttons, which draw their own ring
-    // inside the browser's shadow tree (not readable from the page).
-    const nativeControls = element instanceof HTMLVideoElement && element.controls;
-    const visible = nativeControls || shows(element) || shows(element.closest("[data-slot]"));
-    const labels = (element as HTMLInputElement).labels;
-    const name =
-      element.getAttribute("aria-label") ??
-      (labels && labels.length > 0 ? (labels[0].textContent ?? "") : (element.textContent ?? ""));
-    return { name: name.trim(), visible, tag: element.tagName.toLowerCase() };
-  });
-}
 
 test("a keyboard alone makes a video and downloads it; focus is always visible", async ({
   studio,
@@ -98,20 +72,3 @@ test("a keyboard alone makes a video and downloads it; focus is always visible",
   await page.keyboard.press("Enter");
   expect((await download).suggestedFilename()).toMatch(/\.mp4$/);
 });
-
-/** Tabs until `target` (or one of its matches) has the focus; every stop is visible. */
-async function tabToLocator(page: Page, target: import("@playwright/test").Locator, max = 80) {
-  for (let i = 0; i < max; i++) {
-    const has = await target.evaluateAll((elements) =>
-      elements.some((element) => element === document.activeElement),
-    );
-    if (has) return;
-    await page.keyboard.press("Tab");
-    const now = await focused(page);
-    // Every stop is a control: the focus never falls back to the page (not after a slot
-    // takes a file, either).
-    expect(now.tag, `Tab stop ${i + 1} on the page itself`).not.toBe("body");
-    expect(now.visible, `focus visible on ${now.tag} "${now.name}"`).toBe(true);
-  }
-  throw new Error("Tab never reached the control");
-}

@@ -94,9 +94,11 @@ export default async function ShareLinksPage() {
                   </td>
                   <td className="py-2 pr-3 tabular-nums">{link.opens}×</td>
                   <td className="py-2">
-                    {link.state === "active" ? (
-                      <RevokeShareButton linkId={link.id} revoke={revokeShareLink} />
-                    ) : null}
+                    <RevokeShareButton
+                      linkId={link.id}
+                      active={link.state === "active"}
+                      revoke={revokeShareLink}
+                    />
                   </td>
                 </tr>
               ))}

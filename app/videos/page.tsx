@@ -9,6 +9,7 @@ import { type ReviewFilter, reviewFilters } from "@/lib/review/rules";
 import { sequenceOfTasks } from "@/lib/sequences";
 import { listTasks, ownerLabel, type StateFilter, stateFilters } from "@/lib/tasks";
 import { isAllowedCombination, type MediaKind } from "@/lib/video-request";
+import { continueVideo, takeFrame } from "../actions";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "History · wan-studio" };
@@ -77,6 +78,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Sear
     review: row.review,
     commentCount: row.commentCount,
     shot: shots.get(row.id) ?? null,
+    kept: row.status === "completed" && row.resultKey !== null,
   }));
   // The first row's posters are the page's largest content: fetched from the head of the
   // document, before the grid is laid out (the images themselves load lazily).
@@ -128,7 +130,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Sear
           className="grid grid-cols-[minmax(0,1fr)] gap-4 sm:grid-cols-2 lg:grid-cols-3"
         >
           {entries.map((entry) => (
-            <HistoryItem key={entry.id} entry={entry} />
+            <HistoryItem key={entry.id} entry={entry} frames={{ takeFrame, continueVideo }} />
           ))}
         </ul>
       )}

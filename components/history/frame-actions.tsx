@@ -48,13 +48,17 @@ export function FrameActions({
   currentTime,
   takeFrame,
   continueVideo,
+  headingLevel = 3,
 }: {
   taskId: string;
-  /** Where the player is now, in seconds. */
-  currentTime: () => number;
+  /** Where the player is now, in seconds; none where no player shows (a history card). */
+  currentTime?: () => number;
   takeFrame: TakeFrame;
   continueVideo?: ContinueVideo;
+  /** Its heading's rank where it stands: 2 on a page whose next heading up is the h1. */
+  headingLevel?: 2 | 3;
 }) {
+  const Heading = headingLevel === 2 ? "h2" : "h3";
   const router = useRouter();
   const headingId = useId();
   const hintId = useId();
@@ -132,9 +136,12 @@ export function FrameActions({
     "border-accent text-accent-strong hover:bg-accent-soft rounded-md border px-3 py-1.5 text-sm font-medium disabled:opacity-60";
   return (
     <section aria-labelledby={headingId} className="flex flex-col gap-2">
-      <h3 id={headingId} className="text-ink-soft text-xs font-semibold tracking-wide uppercase">
+      <Heading
+        id={headingId}
+        className="text-ink-soft text-xs font-semibold tracking-wide uppercase"
+      >
         Frames and clips for a new video
-      </h3>
+      </Heading>
       <p id={hintId} className="text-ink-soft text-xs">
         The exact frame, opened in the studio: the last frame as a First frame, the first frame as a
         Last frame.
@@ -159,7 +166,7 @@ export function FrameActions({
           Use first frame
         </button>
       </div>
-      <div className="flex flex-wrap items-center gap-2">
+      <div hidden={!currentTime} className="flex flex-wrap items-center gap-2">
         <label htmlFor={slotId} className="text-sm">
           The frame shown now, as
         </label>
@@ -180,7 +187,7 @@ export function FrameActions({
           type="button"
           className={button}
           disabled={busy}
-          onClick={() => take(currentTime(), slot)}
+          onClick={() => take(currentTime?.() ?? 0, slot)}
         >
           Use this frame
         </button>

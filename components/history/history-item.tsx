@@ -4,6 +4,8 @@ import { reviewDecisionLabels } from "@/lib/review/rules";
 import { takeLabel } from "@/lib/takes/view";
 import type { TaskState } from "@/lib/task-view";
 import { PickedBadge } from "../takes/picked-badge";
+import type { ContinueVideo, TakeFrame } from "./frame-actions";
+import { FrameMenu } from "./frame-menu";
 import { StateBadge } from "./state-badge";
 
 export interface HistoryEntry {
@@ -28,6 +30,8 @@ export interface HistoryEntry {
   commentCount?: number;
   /** A shot of a sequence: the (newest) sequence and its place there. */
   shot?: { sequenceId: string; position: number } | null;
+  /** Its video is finished and kept in our storage: frames and clips can be taken from it. */
+  kept?: boolean;
 }
 
 const dateFormat = new Intl.DateTimeFormat("en-GB", {
@@ -36,7 +40,14 @@ const dateFormat = new Intl.DateTimeFormat("en-GB", {
   timeZone: "UTC",
 });
 
-export function HistoryItem({ entry }: { entry: HistoryEntry }) {
+export function HistoryItem({
+  entry,
+  frames,
+}: {
+  entry: HistoryEntry;
+  /** The frame actions (server actions), offered in the card's menu on a kept video. */
+  frames?: { takeFrame: TakeFrame; continueVideo?: ContinueVideo };
+}) {
   return (
     <li className="border-ink/10 bg-paper-raised overflow-hidden rounded-xl border shadow-sm">
       <Link href={`/videos/${entry.id}`} className="hover:bg-paper-sunk/50 flex flex-col">
@@ -111,6 +122,17 @@ export function HistoryItem({ entry }: { entry: HistoryEntry }) {
             Shot {entry.shot.position + 1} of a sequence
           </Link>
         </p>
+      ) : null}
+      {entry.kept && frames ? (
+        // Outside the card's link too: buttons inside a link are not buttons.
+        <div className="border-ink/10 border-t px-3 py-2">
+          <FrameMenu
+            taskId={entry.id}
+            takeFrame={frames.takeFrame}
+            continueVideo={frames.continueVideo}
+            headingLevel={2}
+          />
+        </div>
       ) : null}
     </li>
   );

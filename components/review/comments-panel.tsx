@@ -55,6 +55,7 @@ export function CommentsPanel({ initial, add, remove, askName = false }: Comment
   const canPin = Boolean(link?.handle);
   const submit = (event: React.FormEvent) => {
     event.preventDefault();
+    if (pending) return;
     const atSeconds = pin && link?.handle ? link.handle.currentTime() : null;
     startTransition(async () => {
       setMessage("");
@@ -182,10 +183,11 @@ export function CommentsPanel({ initial, add, remove, askName = false }: Comment
             </label>
           </div>
         ) : null}
+        {/* aria-disabled while saving, not disabled: a disabled button drops the keyboard's focus. */}
         <button
           type="submit"
-          disabled={pending}
-          className="bg-accent hover:bg-accent-strong self-start rounded-md px-4 py-1.5 text-sm font-medium text-white disabled:opacity-60"
+          aria-disabled={pending}
+          className="bg-accent hover:bg-accent-strong self-start rounded-md px-4 py-1.5 text-sm font-medium text-white aria-disabled:opacity-60"
         >
           {pending ? "Saving…" : "Add comment"}
         </button>

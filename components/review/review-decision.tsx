@@ -27,7 +27,8 @@ export function ReviewDecision({
   const [state, setState] = useState(initial);
   const [message, setMessage] = useState("");
   const [pending, startTransition] = useTransition();
-  const choose = (decision: ReviewDecisionName) =>
+  const choose = (decision: ReviewDecisionName) => {
+    if (pending) return;
     startTransition(async () => {
       setMessage("");
       const result = await decide(decision).catch(() => null);
@@ -38,6 +39,7 @@ export function ReviewDecision({
       }
       setMessage(result ? result.error.message : "The decision could not be saved. Try again.");
     });
+  };
   return (
     <section aria-labelledby="review-heading" className="flex flex-col gap-2">
       <h2
@@ -60,27 +62,32 @@ export function ReviewDecision({
           "Not reviewed yet."
         )}
       </p>
+      {/* aria-disabled while saving, not disabled: a disabled button drops the keyboard's focus. */}
       <div className="flex flex-wrap gap-2">
         <button
           type="button"
           onClick={() => choose("approved")}
-          disabled={pending}
+          aria-disabled={pending}
           aria-pressed={state?.decision === "approved"}
-          className="bg-success rounded-md px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60"
+          className="bg-success rounded-md px-3 py-1.5 text-sm font-medium text-white aria-disabled:opacity-60"
         >
           Approve
         </button>
         <button
           type="button"
           onClick={() => choose("changes_requested")}
-          disabled={pending}
+          aria-disabled={pending}
           aria-pressed={state?.decision === "changes_requested"}
-          className="border-warning text-warning hover:bg-warning-soft rounded-md border px-3 py-1.5 text-sm font-medium disabled:opacity-60"
+          className="border-warning text-warning hover:bg-warning-soft rounded-md border px-3 py-1.5 text-sm font-medium aria-disabled:opacity-60"
         >
           Request changes
         </button>
       </div>
-      {message ? <p className="text-danger text-sm">{message}</p> : null}
+      {message ? (
+        <p role="alert" className="text-danger text-sm">
+          {message}
+        </p>
+      ) : null}
     </section>
   );
 }

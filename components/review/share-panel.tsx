@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useId, useState, useTransition } from "react";
+import { useId, useRef, useState, useTransition } from "react";
 import { type ShareLinkOptions, shareLinkDays } from "@/lib/review/rules";
 import type { ShareLinkSummary } from "@/lib/review/shares";
 
@@ -47,9 +47,21 @@ export function SharePanel({
   const [url, setUrl] = useState("");
   const [message, setMessage] = useState("");
   const [pending, startTransition] = useTransition();
+  // The outcome line takes the focus when the button that had it goes (a revoked link's).
+  const status = useRef<HTMLParagraphElement>(null);
+
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(url);
+      setMessage("Share link copied.");
+    } catch {
+      setMessage("The link could not be copied here: select it and copy it.");
+    }
+  };
 
   const make = (event: React.FormEvent) => {
     event.preventDefault();
+    if (pending) return;
     startTransition(async () => {
       setMessage("");
       const result = await create({ days, allowDownload, showSettings, allowComments }).catch(
@@ -75,7 +87,10 @@ export function SharePanel({
             ? result.error.message
             : "The link could not be revoked. Try again.",
       );
-      if (result?.ok) router.refresh();
+      if (result?.ok) {
+        status.current?.focus();
+        router.refresh();
+      }
     });
 
   return (
@@ -124,10 +139,11 @@ export function SharePanel({
             </label>
           </div>
         ))}
+        {/* aria-disabled while saving, not disabled: a disabled button drops the keyboard's focus. */}
         <button
           type="submit"
-          disabled={pending}
-          className="bg-accent hover:bg-accent-strong self-start rounded-md px-4 py-1.5 text-sm font-medium text-white disabled:opacity-60"
+          aria-disabled={pending}
+          className="bg-accent hover:bg-accent-strong self-start rounded-md px-4 py-1.5 text-sm font-medium text-white aria-disabled:opacity-60"
         >
           Create share link
         </button>
@@ -141,7 +157,7 @@ export function SharePanel({
             <input id={id.url} readOnly value={url} className={`${field} min-w-0 flex-1`} />
             <button
               type="button"
-              onClick={() => void navigator.clipboard?.writeText(url)}
+              onClick={() => void copy()}
               className="border-ink/15 hover:bg-paper-sunk rounded-md border px-3 py-1.5 text-sm"
             >
               Copy
@@ -149,7 +165,13 @@ export function SharePanel({
           </div>
         </div>
       ) : null}
-      <p role="status" aria-live="polite" className="text-ink-soft text-sm">
+      <p
+        ref={status}
+        tabIndex={-1}
+        role="status"
+        aria-live="polite"
+        className="text-ink-soft text-sm"
+      >
         {message}
       </p>
       {links.length > 0 ? (

@@ -3,6 +3,7 @@
 import { useEffect, useState, useTransition } from "react";
 import type { TakeSetView } from "@/lib/takes/view";
 import { isTerminal } from "@/lib/task-view";
+import type { ContinueVideo, TakeFrame } from "../history/frame-actions";
 import { useSeenWhenVisible } from "../notify/use-seen";
 import { TakeTile } from "./take-tile";
 import { Transport } from "./transport";
@@ -18,6 +19,8 @@ interface TakeSetCompareProps {
   pollMs: number;
   /** The `pickTake` server action, passed down by the page. */
   pick: (takeSetId: string, taskId: string | null) => Promise<PickResult>;
+  /** The frame actions (`takeFrame`, `continueVideo`), offered on every kept take. */
+  frames?: { takeFrame: TakeFrame; continueVideo?: ContinueVideo };
 }
 
 /** Keys that type text: frame-step keys there are letters, not commands. */
@@ -31,7 +34,7 @@ function typing(target: EventTarget | null): boolean {
 }
 
 /** The takes side by side, played in sync, with one transport; Pick marks the chosen one. */
-export function TakeSetCompare({ takeSet, pollMs, pick }: TakeSetCompareProps) {
+export function TakeSetCompare({ takeSet, pollMs, pick, frames }: TakeSetCompareProps) {
   const views = useTakeViews(takeSet.views, pollMs);
   useSeenWhenVisible(
     `set:${takeSet.id}`,
@@ -105,6 +108,7 @@ export function TakeSetCompare({ takeSet, pollMs, pick }: TakeSetCompareProps) {
             onPick={() => choose(view.id)}
             playerRef={playback.ref(view.id)}
             onLoadedMetadata={() => playback.onLoadedMetadata(view.id)}
+            frames={frames}
           />
         ))}
       </div>

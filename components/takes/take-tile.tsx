@@ -1,9 +1,11 @@
 "use client";
 
 import Link from "next/link";
-import { useId } from "react";
+import { useCallback, useId, useRef } from "react";
 import { takeLabel } from "@/lib/takes/view";
 import { stateLabels, type TaskView, waitingLabel } from "@/lib/task-view";
+import type { ContinueVideo, TakeFrame } from "../history/frame-actions";
+import { FrameMenu } from "../history/frame-menu";
 import { PickedBadge } from "./picked-badge";
 
 const running: Partial<Record<TaskView["status"], string>> = {
@@ -23,9 +25,11 @@ interface TakeTileProps {
   /** Registers the take's player with the shared transport. */
   playerRef: (element: HTMLVideoElement | null) => void;
   onLoadedMetadata: () => void;
+  /** The frame actions (server actions), on a take whose video is kept. */
+  frames?: { takeFrame: TakeFrame; continueVideo?: ContinueVideo };
 }
 
-/** One take: its player (no controls of its own), or its state in words; Pick. */
+/** One take: its player (no controls of its own), or its state in words; Pick; its frames. */
 export function TakeTile({
   view,
   takes,
@@ -34,8 +38,18 @@ export function TakeTile({
   onPick,
   playerRef,
   onLoadedMetadata,
+  frames,
 }: TakeTileProps) {
   const headingId = useId();
+  // The take's own player, for "Use this frame": the time it shows now.
+  const player = useRef<HTMLVideoElement | null>(null);
+  const registerPlayer = useCallback(
+    (element: HTMLVideoElement | null) => {
+      player.current = element;
+      playerRef(element);
+    },
+    [playerRef],
+  );
   const label = takeLabel(view.takeIndex, takes);
   const playable = view.status === "completed" && view.videoUrl;
   return (
@@ -53,7 +67,7 @@ export function TakeTile({
       </div>
       {playable ? (
         <video
-          ref={playerRef}
+          ref={registerPlayer}
           src={view.videoUrl ?? undefined}
           preload="auto"
           playsInline
@@ -91,8 +105,11 @@ export function TakeTile({
             <button
               type="button"
               aria-pressed={picked}
-              disabled={pickPending}
-              onClick={onPick}
+              // aria-disabled, not disabled: a disabled button drops the keyboard's focus.
+              aria-disabled={pickPending}
+              onClick={() => {
+                if (!pickPending) onPick();
+              }}
               className={`rounded-md border px-3 py-1 font-medium ${
                 picked
                   ? "border-success bg-success-soft text-success"
@@ -104,6 +121,15 @@ export function TakeTile({
           ) : null}
         </span>
       </div>
+      {playable && frames ? (
+        <FrameMenu
+          taskId={view.id}
+          label={`Frames and clips of ${label}`}
+          currentTime={() => player.current?.currentTime ?? 0}
+          takeFrame={frames.takeFrame}
+          continueVideo={frames.continueVideo}
+        />
+      ) : null}
     </section>
   );
 }

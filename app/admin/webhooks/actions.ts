@@ -26,5 +26,6 @@ export async function sendWebhookAgain(form: FormData): Promise<void> {
     logEvent("webhook.send_again", { eventId: parsed.data.eventId, by: user.id });
     after(() => deliverSoon());
   }
-  redirect(`/admin/webhooks?result=${queued ? "queued" : "busy"}`);
+  // `sent` tells one answer from the next, so the page's note takes the focus each time.
+  redirect(`/admin/webhooks?result=${queued ? "queued" : "busy"}&sent=${Date.now().toString(36)}`);
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { ResultNote } from "@/components/result-note";
 import { requirePageUser } from "@/lib/auth/session";
 import type { WebhookDeliveryStatus } from "@/lib/db/schema";
 import { env } from "@/lib/env";
@@ -39,11 +40,11 @@ function statusLine(delivery: DeliveryView): string {
 export default async function WebhooksPage({
   searchParams,
 }: {
-  searchParams: Promise<{ status?: string; result?: string }>;
+  searchParams: Promise<{ status?: string; result?: string; sent?: string }>;
 }) {
   const user = await requirePageUser("/admin/webhooks");
   if (!user.isAdmin) notFound();
-  const { status, result } = await searchParams;
+  const { status, result, sent } = await searchParams;
   const filter = FILTERS.find((entry) => entry.status === status) ?? FILTERS[0];
   const [deliveries, counts] = await Promise.all([
     listDeliveries({ status: filter.status, limit: 200 }),
@@ -77,9 +78,9 @@ export default async function WebhooksPage({
         )}
       </div>
       {result && RESULTS[result] ? (
-        <p role="status" className="bg-accent-soft rounded-md px-3 py-2 text-sm">
+        <ResultNote key={sent} className="bg-accent-soft rounded-md px-3 py-2 text-sm">
           {RESULTS[result]}
-        </p>
+        </ResultNote>
       ) : null}
       <nav aria-label="Filter deliveries" className="flex flex-wrap gap-2 text-sm">
         {FILTERS.map((entry) => {
@@ -167,6 +168,7 @@ export default async function WebhooksPage({
                       className="border-ink/15 hover:bg-paper-sunk rounded-md border px-2 py-1 whitespace-nowrap"
                     >
                       Send again
+                      <span className="sr-only"> to {delivery.target}</span>
                     </button>
                   </form>
                 </td>

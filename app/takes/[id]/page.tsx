@@ -12,7 +12,7 @@ import { loadTakeSet } from "@/lib/takes";
 import { getTakeSetRow } from "@/lib/takes/take-sets";
 import { differingSettings } from "@/lib/takes/view";
 import { estimateCost, formatUsd } from "@/lib/video-request";
-import { addComment, deleteComment, pickTake } from "../../actions";
+import { addComment, continueVideo, deleteComment, pickTake, takeFrame } from "../../actions";
 
 export const dynamic = "force-dynamic";
 
@@ -76,7 +76,12 @@ export default async function TakeSetPage({ params }: { params: Params }) {
           </p>
         ) : (
           <>
-            <TakeSetCompare takeSet={takeSet} pollMs={pollMs} pick={pickTake} />
+            <TakeSetCompare
+              takeSet={takeSet}
+              pollMs={pollMs}
+              pick={pickTake}
+              frames={{ takeFrame, continueVideo }}
+            />
             <section aria-labelledby="differences-heading" className="flex flex-col gap-2">
               <h2
                 id="differences-heading"
