@@ -7,6 +7,13 @@ import "server-only";
  * kind. Add a kind by importing its owner's registration below.
  */
 import "@/lib/tasks/frames";
+import "@/lib/sequences/export";
 
 export { getJob, getJobByKey } from "@/lib/jobs/runner";
 export { runJobsNow, runJobsSoon, startJobSweeper } from "@/lib/jobs/sweeper";
+export {
+  type ExportState,
+  exportState,
+  readyExport,
+  startExport,
+} from "@/lib/sequences/export";

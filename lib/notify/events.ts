@@ -50,8 +50,8 @@ export interface TaskEventData {
 }
 
 /**
- * A sequence's export is ready (issue 10). Nothing emits it yet: the sequences work will call
- * `recordEvent` with this shape when an export is kept.
+ * A sequence's export is ready (issue 10): written by lib/sequences/export.ts in the
+ * transaction that marks its job done, owned by the member who started it.
  */
 export interface ExportReadyData {
   sequence: { id: string; title: string | null; shots: number; seconds: number };
@@ -78,7 +78,9 @@ export function headline(event: WebhookEvent): string {
 
 /** The second line: which video, for a failure; the settings, for a success. */
 export function detail(event: WebhookEvent): string {
-  if (event.type === "export_ready") return `${event.data.sequence.shots} shots`;
+  if (event.type === "export_ready") {
+    return `${event.data.sequence.shots} shots · ${Math.round(event.data.sequence.seconds)} s`;
+  }
   const { task } = event.data;
   const take = task.takeIndex ? ` · take ${task.takeIndex}` : "";
   if (event.type === "failed") {

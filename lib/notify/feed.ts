@@ -33,7 +33,20 @@ export async function doneNotices(ownerId: string, since: number): Promise<DoneN
       : [];
   const notices = new Map<string, DoneNotice>();
   for (const row of events) {
-    if (row.type === "export_ready") continue;
+    if (row.type === "export_ready") {
+      // The export a member started is ready (the event is theirs: outbox owner = starter).
+      const event = JSON.parse(row.body) as Extract<WebhookEvent, { type: "export_ready" }>;
+      const key = `export:${row.id}`;
+      notices.set(key, {
+        key,
+        kind: "completed",
+        title: headline(event),
+        body: detail(event),
+        url: `/sequences/${encodeURIComponent(row.sequenceId ?? event.data.sequence.id)}`,
+        at: row.createdAt.getTime(),
+      });
+      continue;
+    }
     const event = JSON.parse(row.body) as Extract<WebhookEvent, { type: "completed" | "failed" }>;
     const key = noticeKey(row);
     if (!row.takeSetId) {

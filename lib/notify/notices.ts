@@ -4,10 +4,13 @@
  * builds them, the browser shows them.
  */
 export interface DoneNotice {
-  /** What is announced, once across tabs: `task:<id>` or `set:<id>`. */
+  /** What is announced, once across tabs: `task:<id>`, `set:<id>` or `export:<event id>`. */
   key: string;
   kind: "completed" | "failed";
-  /** "Video ready: <prompt>" / "Video failed: <reason>" / "Takes ready: <prompt>". */
+  /**
+   * "Video ready: <prompt>" / "Video failed: <reason>" / "Takes ready: <prompt>" /
+   * "Export ready: <sequence>".
+   */
   title: string;
   body: string;
   /** Where clicking goes: the video's page, or the take set's. */
