@@ -13,5 +13,8 @@ export async function register() {
     // Background jobs (lib/jobs): media work out of the request, retries, what a restart left.
     const { startJobSweeper } = await import("@/lib/job-kinds");
     startJobSweeper();
+    // Sequences: approved re-rolls, shot after shot (lib/sequences).
+    const { startRerollSweeper } = await import("@/lib/sequences/sweeper");
+    startRerollSweeper();
   }
 }

@@ -19,7 +19,8 @@ import {
   revokeShareLink as revokeShareLinkById,
   type ShareLinkSummary,
 } from "@/lib/review";
-import { linkContinuation } from "@/lib/sequences";
+import { linkContinuation, replaceShot, SequenceError, startReroll } from "@/lib/sequences";
+import { nudgeRerolls } from "@/lib/sequences/sweeper";
 import { pickTake as pickTakeInSet, TakeError } from "@/lib/takes";
 import { cancelTask, deleteTask, submitTask, TaskError } from "@/lib/tasks";
 import {
@@ -429,5 +430,71 @@ export async function continueVideo(input: unknown): Promise<ContinueResult> {
         message: "The end of this video could not be cut. Please try again.",
       },
     };
+  }
+}
+
+const sequenceShotSchema = z.object({
+  sequenceId: taskIdSchema,
+  position: z.number().int().min(0).max(999),
+});
+
+/** What replacing a shot or re-rolling a sequence answers. */
+export type SequenceActionResult =
+  | { ok: true; message: string }
+  | { ok: false; error: ActionError };
+
+function sequenceFailure(error: unknown, what: string): SequenceActionResult {
+  if (error instanceof SequenceError || error instanceof TaskError) {
+    return { ok: false, error: { code: error.code, message: error.message } };
+  }
+  logEvent(`action.${what}_failed`, {
+    error: error instanceof Error ? error.message.slice(0, 200) : "unknown",
+  });
+  return {
+    ok: false,
+    error: { code: "unexpected", message: "Something went wrong on our side. Please try again." },
+  };
+}
+
+/** Puts another take (of its take set, or from the same parent) in a shot's place. */
+export async function replaceSequenceShot(input: unknown): Promise<SequenceActionResult> {
+  const user = await getCurrentUser();
+  if (!user) return { ok: false, error: { code: "unauthorized", message: "Sign in to continue." } };
+  const parsed = sequenceShotSchema.extend({ taskId: taskIdSchema }).safeParse(input);
+  if (!parsed.success) {
+    return { ok: false, error: { code: "invalid_request", message: "Choose a take first." } };
+  }
+  const { sequenceId, position, taskId } = parsed.data;
+  try {
+    await replaceShot(sequenceId, position, taskId, user);
+    return { ok: true, message: `Shot ${position + 1} replaced.` };
+  } catch (error) {
+    return sequenceFailure(error, "replace_shot");
+  }
+}
+
+/**
+ * "Re-roll from here": the out-of-date shots after `position` are approved all together
+ * against the budget; the sweeper then makes them in order (never this request).
+ */
+export async function rerollSequence(input: unknown): Promise<SequenceActionResult> {
+  const user = await getCurrentUser();
+  if (!user) return { ok: false, error: { code: "unauthorized", message: "Sign in to continue." } };
+  const parsed = sequenceShotSchema.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      error: { code: "invalid_request", message: "Reload the page and try again." },
+    };
+  }
+  try {
+    const { shots } = await startReroll(parsed.data.sequenceId, parsed.data.position, user);
+    nudgeRerolls();
+    return {
+      ok: true,
+      message: `Re-rolling ${shots === 1 ? "1 shot" : `${shots} shots`}: each starts once the shot before it is kept.`,
+    };
+  } catch (error) {
+    return sequenceFailure(error, "reroll");
   }
 }

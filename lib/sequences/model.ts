@@ -99,3 +99,32 @@ export function placeContinuation(hits: readonly ParentHit[]): Placement {
   if (newest) return { kind: "branch", fromSequenceId: newest.sequenceId, upTo: newest.position };
   return { kind: "new" };
 }
+
+/** One shot as the sequence page shows it (pure data, for server and browser alike). */
+export interface ShotView extends ShotFigures {
+  position: number;
+  taskId: string;
+  /** The task's state; "deleted" when its task is gone. */
+  status: TaskStatus | "deleted";
+  prompt: string | null;
+  size: string;
+  hasPoster: boolean;
+  /** The kept video, while it is kept. */
+  videoUrl: string | null;
+  reroll: { status: "pending" | "failed"; error: string | null } | null;
+  /** Kept takes it may be replaced with. */
+  candidates: { taskId: string; label: string }[];
+}
+
+export interface SequenceView {
+  id: string;
+  ownerName: string;
+  createdAt: string;
+  updatedAt: string;
+  shots: ShotView[];
+  totalSeconds: number;
+  /** "Re-roll from here": from which shot, how many later shots, about how much. */
+  reroll: { fromPosition: number; shots: number; costUsd: number } | null;
+  /** A re-roll is under way (some shot pending). */
+  rerolling: boolean;
+}

@@ -16,6 +16,7 @@ import { PickedBadge } from "@/components/takes/picked-badge";
 import { requirePageUser } from "@/lib/auth/session";
 import { env, priceRates } from "@/lib/env";
 import { commentsOn, markCommentsRead, reviewStateOf, shareLinksFor } from "@/lib/review";
+import { sequencesOfTask } from "@/lib/sequences";
 import { signMediaUrl } from "@/lib/storage/signing";
 import { takeSetSummaries } from "@/lib/takes";
 import { takeLabel } from "@/lib/takes/view";
@@ -82,10 +83,11 @@ export default async function VideoPage({ params }: { params: Params }) {
   });
   const pollMs = Math.min(env().POLL_INTERVAL_MS, 5000);
   const target = { kind: "task", id: task.id } as const;
-  const [comments, review, links] = await Promise.all([
+  const [comments, review, links, partOf] = await Promise.all([
     commentsOn(target, user),
     reviewStateOf(task.id),
     shareLinksFor(task.id),
+    sequencesOfTask(task.id),
   ]);
   // Opening your own video reads its comments (the header's count of new ones drops).
   if (task.ownerId === user.id) await markCommentsRead(target, user);
@@ -122,6 +124,18 @@ export default async function VideoPage({ params }: { params: Params }) {
                   s
                 </p>
               ) : null}
+              {partOf.map((hit) => (
+                <p key={hit.sequenceId} className="text-ink-soft text-sm">
+                  Part of{" "}
+                  <Link
+                    href={`/sequences/${hit.sequenceId}`}
+                    className="text-accent hover:underline"
+                  >
+                    sequence {hit.sequenceId}
+                  </Link>{" "}
+                  (shot {hit.position + 1} of {hit.shots})
+                </p>
+              ))}
               {takeSet ? (
                 <p className="mt-1 flex flex-wrap items-center gap-2 text-sm">
                   <span className="font-medium">{takeLabel(task.takeIndex, takeSet.takes)}</span>

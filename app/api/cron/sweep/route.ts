@@ -2,6 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import { boundToLoopbackOnly, env } from "@/lib/env";
 import { runJobsNow } from "@/lib/job-kinds";
 import { deliverDue } from "@/lib/notify/deliver";
+import { advanceRerolls } from "@/lib/sequences/reroll";
 import { sweepTasks } from "@/lib/tasks/sweep";
 
 export const runtime = "nodejs";
@@ -38,20 +39,25 @@ function allowed(request: Request): boolean {
 }
 
 /**
- * Vercel Cron calls this (see vercel.json) to finish and keep tasks nobody is watching, and to
- * post the team's webhooks that are due (retries, and events no request's after-work sent).
- * and to run the background jobs that are due (lib/jobs: cuts, exports; each bounded by its
- * kind's time limit, at most one ffmpeg job per core). Side by side: a receiver that hangs
- * (bounded by WEBHOOK_TIMEOUT_MS) or a long export does not hold up tasks.
+ * Vercel Cron calls this (see vercel.json) to finish and keep tasks nobody is watching, to
+ * post the team's webhooks that are due (retries, and events no request's after-work sent),
+ * to move approved sequence re-rolls on, and to run the background jobs that are due
+ * (lib/jobs: cuts, exports; each bounded by its kind's time limit, at most one ffmpeg job per
+ * core). Side by side: a receiver that hangs (bounded by WEBHOOK_TIMEOUT_MS) or a long export
+ * does not hold up tasks.
  */
 export async function GET(request: Request) {
   if (!allowed(request)) {
     return Response.json({ code: "forbidden", message: "Not allowed." }, { status: 403 });
   }
-  const [result, webhooks, jobs] = await Promise.all([
-    sweepTasks(),
+  const [[result, rerolls], webhooks, jobs] = await Promise.all([
+    // After the tasks' sweep: a re-rolled shot goes once the shot before it is kept.
+    sweepTasks().then(async (swept) => [swept, await advanceRerolls()] as const),
     env().WEBHOOK_URLS.length > 0 ? deliverDue() : Promise.resolve({ claimed: 0, delivered: 0 }),
     runJobsNow(),
   ]);
-  return Response.json({ ...result, webhooks, jobs }, { headers: { "Cache-Control": "no-store" } });
+  return Response.json(
+    { ...result, webhooks, rerolls, jobs },
+    { headers: { "Cache-Control": "no-store" } },
+  );
 }
