@@ -76,7 +76,9 @@ export function SequenceExportSlot({
     }
   };
 
-  const canExport = data?.version !== null;
+  // Nothing whole to export (a shot without a kept video): as the page rendered it, then as
+  // the server says.
+  const canExport = data ? data.version !== null : version !== "";
   const label = ready || failed ? "Export again" : "Export";
   const film = ready ? `${base}?v=${encodeURIComponent(ready.version)}` : null;
 
