@@ -6,6 +6,8 @@ import { logEvent } from "@/lib/tasks/log";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
+/** On Vercel the export started here runs in this function's after-work: let it. */
+export const maxDuration = 300;
 
 type Context = { params: Promise<{ id: string }> };
 
