@@ -2,8 +2,11 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
+import { exportNoticeKey } from "@/lib/notify/notices";
 import type { ExportState } from "@/lib/sequences/export-view";
 import { ApiError, fetchJson } from "../fetch-json";
+import { rememberStarted } from "../notify/browser-state";
+import { useSeenWhenVisible } from "../notify/use-seen";
 import { getQueryClient } from "../query-client";
 
 /** How often the export's progress is asked for while it runs. */
@@ -54,16 +57,24 @@ export function SequenceExportSlot({
   const outOfDate = ready !== null && ready.version !== current;
   const failed = latest?.status === "failed" && latest.version === current ? latest.error : null;
   const percent = running ? Math.round((latest?.progress ?? 0) * 100) : 0;
+  // This page shows the current version's export: no "Export ready" toast for it here, and
+  // once it is ready and looked at, no tab announces it.
+  useSeenWhenVisible(
+    data?.version ? exportNoticeKey(sequenceId, data.version) : null,
+    ready !== null && !outOfDate,
+  );
 
   const start = async () => {
     setMessage("");
     setStarting(true);
     try {
-      await fetchJson<{ jobId: string }>(base, {
+      const started = await fetchJson<{ jobId: string; version: string }>(base, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
         body: "{}",
       });
+      // Announced when it is ready, in whichever tab of this browser is open then.
+      rememberStarted(exportNoticeKey(sequenceId, started.version));
       await state.refetch();
     } catch (error) {
       setMessage(

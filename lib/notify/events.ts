@@ -54,7 +54,8 @@ export interface TaskEventData {
  * transaction that marks its job done, owned by the member who started it.
  */
 export interface ExportReadyData {
-  sequence: { id: string; title: string | null; shots: number; seconds: number };
+  /** `version`: which state of the sequence the film is (a changed sequence is exported anew). */
+  sequence: { id: string; title: string | null; shots: number; seconds: number; version: string };
   maker: EventMaker;
   links: EventLinks & { sequence: string; export: string | null };
 }

@@ -4,7 +4,7 @@ import { getDb } from "@/lib/db/client";
 import { outboxEvents, tasks } from "@/lib/db/schema";
 import { isTerminal } from "@/lib/task-view";
 import { clip, detail, headline, type WebhookEvent } from "./events";
-import { type DoneNotice, noticeKey } from "./notices";
+import { type DoneNotice, exportNoticeKey, noticeKey } from "./notices";
 
 /** How far back a browser may ask: a notice older than a day is no news. */
 const MAX_LOOKBACK_MS = 24 * 3600 * 1000;
@@ -36,7 +36,7 @@ export async function doneNotices(ownerId: string, since: number): Promise<DoneN
     if (row.type === "export_ready") {
       // The export a member started is ready (the event is theirs: outbox owner = starter).
       const event = JSON.parse(row.body) as Extract<WebhookEvent, { type: "export_ready" }>;
-      const key = `export:${row.id}`;
+      const key = exportNoticeKey(event.data.sequence.id, event.data.sequence.version);
       notices.set(key, {
         key,
         kind: "completed",

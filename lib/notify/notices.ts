@@ -4,7 +4,7 @@
  * builds them, the browser shows them.
  */
 export interface DoneNotice {
-  /** What is announced, once across tabs: `task:<id>`, `set:<id>` or `export:<event id>`. */
+  /** What is announced, once across tabs: `task:<id>`, `set:<id>` or `export:<sequence>:<version>`. */
   key: string;
   kind: "completed" | "failed";
   /**
@@ -17,6 +17,11 @@ export interface DoneNotice {
   url: string;
   /** When the event was written (ms since epoch). */
   at: number;
+}
+
+/** The key a sequence's export (one per version of the sequence) is announced under. */
+export function exportNoticeKey(sequenceId: string, version: string): string {
+  return `export:${sequenceId}:${version}`;
 }
 
 /** The key a started task (or take set) is announced under. */

@@ -126,6 +126,7 @@ describe("sequence export (embedded database)", () => {
     const notices = await feed.doneNotices(ann.id, since);
     expect(notices).toEqual([
       expect.objectContaining({
+        key: `export:${sequenceId}:${state.version}`,
         kind: "completed",
         title: "Export ready: The lighthouse at dusk",
         body: "2 shots · 6 s",

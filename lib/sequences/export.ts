@@ -110,6 +110,7 @@ registerJobKind<ExportPayload, ExportResult>(EXPORT_JOB, {
         title: result.title,
         shots: result.shots,
         seconds: result.seconds,
+        version: result.version,
       },
       maker: { id: job.ownerId, name: payload.userName },
       links: {

@@ -68,7 +68,7 @@ export const POST = withUser(async (request, { params }: Context, user) => {
     );
   }
   return Response.json(
-    { jobId: job.id, status: job.status },
+    { jobId: job.id, status: job.status, version: (job.payload as { version: string }).version },
     { status: 202, headers: { "Cache-Control": "no-store" } },
   );
 });
