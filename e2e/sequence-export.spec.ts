@@ -77,6 +77,14 @@ test("export a 2-shot sequence: progress, then a film that plays, downloads and 
   // Progress while it is stitched in the background, then the film.
   await expect(slot.getByRole("status")).toContainText("Exporting the sequence…");
   await expect(slot.getByRole("progressbar", { name: "Export progress" })).toBeVisible();
+  // Elsewhere in the app, the member who started it hears it is ready (an in-page notice).
+  await page.goto("/videos");
+  await expect(
+    page
+      .getByRole("region", { name: "Finished videos" })
+      .getByText(`Export ready: Harbour ${token}`),
+  ).toBeVisible({ timeout: 60_000 });
+  await page.goto(`/sequences/${sequenceId}`);
   await expect(slot.getByRole("status")).toHaveText("Export ready: 2 shots, 4.0 s.", {
     timeout: 60_000,
   });
