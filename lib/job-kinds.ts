@@ -8,6 +8,13 @@ import "server-only";
  */
 import "@/lib/tasks/frames";
 import "@/lib/sequences/reroll";
+import "@/lib/sequences/export";
 
 export { getJob, getJobByKey } from "@/lib/jobs/runner";
 export { runJobsNow, runJobsSoon, startJobSweeper } from "@/lib/jobs/sweeper";
+export {
+  type ExportState,
+  exportState,
+  readyExport,
+  startExport,
+} from "@/lib/sequences/export";

@@ -87,10 +87,8 @@ export function registeredKinds(): string[] {
   return [...kinds().keys()];
 }
 
-/** ffmpeg jobs at once in this process: one per core, at most 2 (MEDIA_JOB_SLOTS overrides). */
+/** ffmpeg jobs at once in this process: one per core, at most 2 (each runs 2 threads). */
 export function mediaSlots(): number {
-  const set = Number(process.env.MEDIA_JOB_SLOTS);
-  if (Number.isInteger(set) && set > 0) return set;
   return Math.max(1, Math.min(2, availableParallelism()));
 }
 

@@ -51,11 +51,12 @@ export interface TaskEventData {
 }
 
 /**
- * A sequence's export is ready (issue 10). Nothing emits it yet: the sequences work will call
- * `recordEvent` with this shape when an export is kept.
+ * A sequence's export is ready (issue 10): written by lib/sequences/export.ts in the
+ * transaction that marks its job done, owned by the member who started it.
  */
 export interface ExportReadyData {
-  sequence: { id: string; title: string | null; shots: number; seconds: number };
+  /** `version`: which state of the sequence the film is (a changed sequence is exported anew). */
+  sequence: { id: string; title: string | null; shots: number; seconds: number; version: string };
   maker: EventMaker;
   links: EventLinks & { sequence: string; export: string | null };
 }
@@ -112,7 +113,9 @@ export function headline(event: WebhookEvent): string {
 
 /** The second line: which video, for a failure; the settings, for a success. */
 export function detail(event: WebhookEvent): string {
-  if (event.type === "export_ready") return `${event.data.sequence.shots} shots`;
+  if (event.type === "export_ready") {
+    return `${event.data.sequence.shots} shots · ${Math.round(event.data.sequence.seconds)} s`;
+  }
   if (event.type === "comment_added") {
     const { comment } = event.data;
     const at = comment.atSeconds === null ? "" : `at ${formatPin(comment.atSeconds)}: `;

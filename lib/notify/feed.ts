@@ -4,7 +4,7 @@ import { getDb } from "@/lib/db/client";
 import { outboxEvents, tasks } from "@/lib/db/schema";
 import { isTerminal } from "@/lib/task-view";
 import { clip, detail, headline, type WebhookEvent } from "./events";
-import { type DoneNotice, noticeKey } from "./notices";
+import { type DoneNotice, exportNoticeKey, noticeKey } from "./notices";
 
 /** How far back a browser may ask: a notice older than a day is no news. */
 const MAX_LOOKBACK_MS = 24 * 3600 * 1000;
@@ -39,6 +39,20 @@ export async function doneNotices(ownerId: string, since: number): Promise<DoneN
       : [];
   const notices = new Map<string, DoneNotice>();
   for (const row of events) {
+    if (row.type === "export_ready") {
+      // The export a member started is ready (the event is theirs: outbox owner = starter).
+      const event = JSON.parse(row.body) as Extract<WebhookEvent, { type: "export_ready" }>;
+      const key = exportNoticeKey(event.data.sequence.id, event.data.sequence.version);
+      notices.set(key, {
+        key,
+        kind: "completed",
+        title: headline(event),
+        body: detail(event),
+        url: `/sequences/${encodeURIComponent(row.sequenceId ?? event.data.sequence.id)}`,
+        at: row.createdAt.getTime(),
+      });
+      continue;
+    }
     // Comments reach the browser through the header's count (lib/review), not as done notices.
     if (row.type !== "completed" && row.type !== "failed") continue;
     const event = JSON.parse(row.body) as Extract<WebhookEvent, { type: "completed" | "failed" }>;

@@ -40,28 +40,27 @@ function allowed(request: Request): boolean {
 }
 
 /**
- * Vercel Cron calls this (see vercel.json) to finish and keep tasks nobody is watching, and to
+ * Vercel Cron calls this (see vercel.json) to finish and keep tasks nobody is watching, to
  * post the team's webhooks that are due (retries, and events no request's after-work sent),
- * and to let old events leave the outbox (WEBHOOK_RETENTION_DAYS, a bounded batch per call),
- * to run the background jobs that are due (lib/jobs: cuts, exports; each bounded by its
- * kind's time limit, at most one ffmpeg job per core) and to move approved sequence re-rolls
- * on. Side by side: a receiver that hangs (bounded by WEBHOOK_TIMEOUT_MS) or a long export
+ * to let old events leave the outbox (WEBHOOK_RETENTION_DAYS, a bounded batch per call), to
+ * move approved sequence re-rolls on, and to run the background jobs that are due
+ * (lib/jobs: cuts, exports; each bounded by its kind's time limit, at most one ffmpeg job per
+ * core). Side by side: a receiver that hangs (bounded by WEBHOOK_TIMEOUT_MS) or a long export
  * does not hold up tasks.
  */
 export async function GET(request: Request) {
   if (!allowed(request)) {
     return Response.json({ code: "forbidden", message: "Not allowed." }, { status: 403 });
   }
-  const [result, webhooks, outbox, jobs] = await Promise.all([
-    sweepTasks(),
+  const [[result, rerolls], webhooks, outbox, jobs] = await Promise.all([
+    // After the tasks' sweep: a re-rolled shot goes once the shot before it is kept.
+    sweepTasks().then(async (swept) => [swept, await advanceRerolls()] as const),
     env().WEBHOOK_URLS.length > 0 ? deliverDue() : Promise.resolve({ claimed: 0, delivered: 0 }),
     pruneQuietly(),
     runJobsNow(),
   ]);
-  // After the tasks' sweep: a re-rolled shot's job is queued once the shot before it is kept.
-  const rerolls = await advanceRerolls();
   return Response.json(
-    { ...result, webhooks, outbox: { pruned: outbox.deleted }, jobs, rerolls },
+    { ...result, webhooks, outbox: { pruned: outbox.deleted }, rerolls, jobs },
     { headers: { "Cache-Control": "no-store" } },
   );
 }
