@@ -228,6 +228,33 @@ export async function createShareLink(
   });
 }
 
+/**
+ * Share a sequence's exported film through a public link: it opens the sequence's newest
+ * finished export, with the same expiry and download choices as a video's (no comments).
+ */
+export async function createSequenceShareLink(
+  sequenceId: unknown,
+  options: unknown,
+): Promise<CreateShareLinkResult> {
+  const user = await getCurrentUser();
+  if (!user) return NOT_SIGNED_IN;
+  const parsed = taskIdSchema.safeParse(sequenceId);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      error: { code: "sequence_not_found", message: "There is no such sequence." },
+    };
+  }
+  return answer("action.share_failed", async () => {
+    const made = await createShareLinkFor(
+      { kind: "sequence_export", id: parsed.data },
+      options,
+      user,
+    );
+    return { ok: true, path: `/s/${made.token}`, link: made.link } as const;
+  });
+}
+
 /** Revoke a share link at once (its maker, the video's maker, or an admin). */
 export async function revokeShareLink(linkId: unknown): Promise<VideoActionResult> {
   const user = await getCurrentUser();

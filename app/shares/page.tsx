@@ -67,7 +67,18 @@ export default async function ShareLinksPage() {
               {links.map((link) => (
                 <tr key={link.id} className="border-ink/10 border-t">
                   <td className="max-w-64 truncate py-2 pr-3">
-                    {link.videoGone ? (
+                    {link.targetKind === "sequence_export" ? (
+                      link.videoGone ? (
+                        <span className="text-ink-faint">Deleted sequence</span>
+                      ) : (
+                        <Link
+                          href={`/sequences/${link.targetId}`}
+                          className="text-accent hover:underline"
+                        >
+                          Film of sequence {link.targetId}
+                        </Link>
+                      )
+                    ) : link.videoGone ? (
                       <span className="text-ink-faint">Deleted video</span>
                     ) : (
                       <Link

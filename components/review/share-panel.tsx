@@ -22,15 +22,20 @@ const dateFormat = new Intl.DateTimeFormat("en-GB", {
 
 const stateLabels = { active: "Active", expired: "Expired", revoked: "Revoked" } as const;
 
-/** Make a public link to this video, see its links, revoke them. */
+/**
+ * Make a public link to this video (or a sequence's film), see its links, revoke them. A
+ * film's link shows the film only: no prompt, no comments (those belong to its shots).
+ */
 export function SharePanel({
   links,
   create,
   revoke,
+  film = false,
 }: {
   links: ShareLinkSummary[];
   create: (options: ShareLinkOptions) => Promise<CreateResult>;
   revoke: (linkId: string) => Promise<RevokeResult>;
+  film?: boolean;
 }) {
   const router = useRouter();
   const id = {
@@ -64,9 +69,12 @@ export function SharePanel({
     if (pending) return;
     startTransition(async () => {
       setMessage("");
-      const result = await create({ days, allowDownload, showSettings, allowComments }).catch(
-        () => null,
-      );
+      const result = await create({
+        days,
+        allowDownload,
+        showSettings: !film && showSettings,
+        allowComments: !film && allowComments,
+      }).catch(() => null);
       if (result?.ok) {
         setUrl(`${window.location.origin}${result.path}`);
         setMessage("Share link made. Copy it now: the studio keeps no copy of it.");
@@ -125,20 +133,22 @@ export function SharePanel({
             [id.settings, "Show prompt and settings", showSettings, setShowSettings],
             [id.comments, "Allow comments from viewers", allowComments, setAllowComments],
           ] as const
-        ).map(([inputId, label, checked, set]) => (
-          <div key={inputId} className="flex items-center gap-2">
-            <input
-              id={inputId}
-              type="checkbox"
-              checked={checked}
-              onChange={(event) => set(event.target.checked)}
-              className="accent-accent"
-            />
-            <label htmlFor={inputId} className="text-sm">
-              {label}
-            </label>
-          </div>
-        ))}
+        )
+          .filter(([inputId]) => !film || inputId === id.download)
+          .map(([inputId, label, checked, set]) => (
+            <div key={inputId} className="flex items-center gap-2">
+              <input
+                id={inputId}
+                type="checkbox"
+                checked={checked}
+                onChange={(event) => set(event.target.checked)}
+                className="accent-accent"
+              />
+              <label htmlFor={inputId} className="text-sm">
+                {label}
+              </label>
+            </div>
+          ))}
         {/* aria-disabled while saving, not disabled: a disabled button drops the keyboard's focus. */}
         <button
           type="submit"
@@ -185,11 +195,14 @@ export function SharePanel({
                 <span className="font-medium">{stateLabels[link.state]}</span> · by{" "}
                 {link.createdByName} · {link.state === "active" ? "expires" : "expiry"}{" "}
                 {dateFormat.format(new Date(link.expiresAt))} UTC ·{" "}
-                {[
-                  link.allowDownload ? "download" : "no download",
-                  link.showSettings ? "prompt shown" : "prompt hidden",
-                  link.allowComments ? "comments" : "no comments",
-                ].join(", ")}{" "}
+                {(film
+                  ? [link.allowDownload ? "download" : "no download"]
+                  : [
+                      link.allowDownload ? "download" : "no download",
+                      link.showSettings ? "prompt shown" : "prompt hidden",
+                      link.allowComments ? "comments" : "no comments",
+                    ]
+                ).join(", ")}{" "}
                 · opened {link.opens}×
               </span>
               {link.state === "active" ? (

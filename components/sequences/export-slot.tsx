@@ -1,7 +1,8 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useId, useState } from "react";
+import { useRouter } from "next/navigation";
+import { useEffect, useId, useState } from "react";
 import { exportNoticeKey } from "@/lib/notify/notices";
 import type { ExportState } from "@/lib/sequences/export-view";
 import { ApiError, fetchJson } from "../fetch-json";
@@ -25,11 +26,15 @@ const button =
 export function SequenceExportSlot({
   sequenceId,
   version,
+  pageHasFilm = true,
 }: {
   sequenceId: string;
   /** The sequence's version as the page rendered it. */
   version: string;
+  /** Whether the page was drawn with a finished film (it then offers to share it). */
+  pageHasFilm?: boolean;
 }) {
+  const router = useRouter();
   const headingId = useId();
   const base = `/api/sequences/${encodeURIComponent(sequenceId)}/export`;
   const [message, setMessage] = useState("");
@@ -54,6 +59,11 @@ export function SequenceExportSlot({
   const latest = data?.latest ?? null;
   const running = latest !== null && (latest.status === "pending" || latest.status === "running");
   const ready = data?.ready ?? null;
+  // The first film of the sequence is ready: the page draws again, with its Share panel.
+  const firstFilm = ready !== null && !pageHasFilm;
+  useEffect(() => {
+    if (firstFilm) router.refresh();
+  }, [firstFilm, router]);
   const outOfDate = ready !== null && ready.version !== current;
   const failed = latest?.status === "failed" && latest.version === current ? latest.error : null;
   const percent = running ? Math.round((latest?.progress ?? 0) * 100) : 0;

@@ -160,16 +160,17 @@ export async function addViewerComment(
   input: unknown,
   now = new Date(),
 ): Promise<CommentView> {
-  if (!shared.allowComments) {
+  const video = shared.task;
+  if (!shared.allowComments || !video) {
     throw new ReviewError("comments_closed", "This link does not take comments.");
   }
   const { body, atSeconds, name } = parseComment(input, true);
-  const target = { kind: "task", id: shared.task.id } as const;
+  const target = { kind: "task", id: video.id } as const;
   const row = await insertComment(
     {
       id: newReviewId("cm"),
       targetKind: "task",
-      targetId: shared.task.id,
+      targetId: video.id,
       authorId: null,
       authorName: name ?? "",
       shareLinkId: shared.linkId,
@@ -178,7 +179,7 @@ export async function addViewerComment(
       createdAt: now,
     },
     target,
-    shared.task.ownerId,
+    video.ownerId,
   );
   return viewOf(row, null);
 }

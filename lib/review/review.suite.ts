@@ -115,7 +115,7 @@ export function describeReview(name: string, databaseUrl: () => string | undefin
       const again = await review.createShareLink(kept.id, { days: 7 }, alice);
       expect(again.token).not.toBe(token);
       const opened = await review.openShare(token, "client-a");
-      expect(opened.found && opened.shared.task.id).toBe(kept.id);
+      expect(opened.found && opened.shared.task?.id).toBe(kept.id);
     });
 
     it("offers 1, 7 or 30 days only, and shares only a finished, kept video", async () => {
@@ -225,7 +225,7 @@ export function describeReview(name: string, databaseUrl: () => string | undefin
     it("never reveals another task: the link opens its own video, and shows settings only if allowed", async () => {
       const hidden = await review.createShareLink(kept.id, { days: 1 }, alice);
       const opened = await review.openShare(hidden.token, "c-reveal");
-      expect(opened.found && opened.shared.task.id).toBe(kept.id);
+      expect(opened.found && opened.shared.task?.id).toBe(kept.id);
       expect(opened.found && opened.shared.settings).toBeNull();
       const shown = await review.createShareLink(kept.id, { days: 1, showSettings: true }, alice);
       const withSettings = await review.openShare(shown.token, "c-reveal");

@@ -2,7 +2,14 @@ import "server-only";
 import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { CurrentUser } from "@/lib/auth/user";
 import { getDb } from "@/lib/db/client";
-import { type ShareLinkRow, shareLinks, type TaskRow, tasks } from "@/lib/db/schema";
+import {
+  type ShareLinkRow,
+  type ShareTargetKind,
+  sequences,
+  shareLinks,
+  type TaskRow,
+  tasks,
+} from "@/lib/db/schema";
 import { getTaskRow } from "@/lib/tasks";
 import { ReviewError } from "./errors";
 import { limitedUntil, recordMiss } from "./misses";
@@ -49,29 +56,90 @@ function summary(row: ShareLinkRow, now: Date): ShareLinkSummary {
   };
 }
 
-/** A finished video whose copy we keep: the only thing a share link may open (for now). */
+/** A finished video whose copy we keep: what a video's share link opens. */
 function isShareable(task: TaskRow): boolean {
   return task.status === "completed" && task.resultKey !== null;
 }
 
+/** What a link is made for: a kept video, or a sequence's exported film. */
+export type ShareTarget = { kind: ShareTargetKind; id: string };
+
+/** A bare id is a video's (the links' first and most common target). */
+function targetOf(target: string | ShareTarget): ShareTarget {
+  return typeof target === "string" ? { kind: "task", id: target } : target;
+}
+
+/** A sequence's newest finished export, as a share link opens it. */
+export interface SharedFilm {
+  sequenceId: string;
+  title: string | null;
+  /** Its storage key: for the server's route only, never sent to a page. */
+  key: string;
+  bytes: number;
+  seconds: number;
+  shots: number;
+  version: string;
+  finishedAt: string;
+}
+
 /**
- * Makes a share link for a kept video. Any member may share any video (the team sees all of
- * them). The token (derived from the link's id: tokens.ts) is returned here; only its hash is
- * stored.
+ * The film a sequence's link opens: its newest finished export, while the sequence exists.
+ * Read through a dynamic import: lib/sequences reaches lib/review (its events carry share
+ * links), so a static import here would make a cycle at load.
+ */
+async function sharedFilm(sequenceId: string): Promise<SharedFilm | null> {
+  const db = await getDb();
+  const [sequence] = await db
+    .select({ id: sequences.id })
+    .from(sequences)
+    .where(eq(sequences.id, sequenceId))
+    .limit(1);
+  if (!sequence) return null;
+  const { readyExport } = await import("@/lib/sequences/export");
+  const ready = await readyExport(sequenceId);
+  return ready ? { sequenceId, ...ready } : null;
+}
+
+/** Who made what a link opens (they may revoke its links), if it still exists. */
+async function makerOf(kind: ShareTargetKind, id: string): Promise<string | undefined> {
+  if (kind === "task") return (await getTaskRow(id))?.ownerId;
+  const db = await getDb();
+  const [row] = await db
+    .select({ ownerId: sequences.ownerId })
+    .from(sequences)
+    .where(eq(sequences.id, id))
+    .limit(1);
+  return row?.ownerId;
+}
+
+/**
+ * Makes a share link for a kept video (`target` a task id) or a sequence's exported film. Any
+ * member may share anything the team made (the team sees all of it). A film's link opens the
+ * sequence's newest finished export (so it follows "Export again"); it takes no comments,
+ * since viewers' comments are on one video. The token (derived from the link's id: tokens.ts)
+ * is returned here; only its hash is stored.
  */
 export async function createShareLink(
-  taskId: string,
+  target: string | ShareTarget,
   input: unknown,
   user: CurrentUser,
   now = new Date(),
 ): Promise<{ token: string; link: ShareLinkSummary }> {
   const options: ShareLinkOptions = shareLinkOptionsSchema.parse(input);
-  const task = await getTaskRow(taskId);
-  if (!task) throw new ReviewError("task_not_found", "There is no such video.");
-  if (!isShareable(task)) {
+  const { kind, id: targetId } = targetOf(target);
+  if (kind === "task") {
+    const task = await getTaskRow(targetId);
+    if (!task) throw new ReviewError("task_not_found", "There is no such video.");
+    if (!isShareable(task)) {
+      throw new ReviewError(
+        "not_shareable",
+        "Only a finished video whose copy the studio keeps can be shared.",
+      );
+    }
+  } else if (!(await sharedFilm(targetId))) {
     throw new ReviewError(
       "not_shareable",
-      "Only a finished video whose copy the studio keeps can be shared.",
+      "Only a sequence with a finished export can be shared: export it first.",
     );
   }
   const id = newReviewId("sl");
@@ -82,15 +150,15 @@ export async function createShareLink(
     .values({
       id,
       tokenHash: hashShareToken(token),
-      targetKind: "task",
-      targetId: task.id,
+      targetKind: kind,
+      targetId,
       createdBy: user.id,
       createdByName: user.name ?? user.email,
       createdAt: now,
       expiresAt: new Date(now.getTime() + options.days * DAY_MS),
       allowDownload: options.allowDownload,
       showSettings: options.showSettings,
-      allowComments: options.allowComments,
+      allowComments: kind === "task" && options.allowComments,
     })
     .returning();
   if (!row) throw new Error("The share link was not written.");
@@ -109,12 +177,14 @@ export async function revokeShareLink(
   const db = await getDb();
   const [row] = await db.select().from(shareLinks).where(eq(shareLinks.id, linkId)).limit(1);
   if (!row) throw new ReviewError("share_not_found", "There is no such share link.");
-  const task = row.targetKind === "task" ? await getTaskRow(row.targetId) : undefined;
-  const may = user.isAdmin || row.createdBy === user.id || task?.ownerId === user.id;
+  const maker = await makerOf(row.targetKind, row.targetId);
+  const may = user.isAdmin || row.createdBy === user.id || maker === user.id;
   if (!may) {
     throw new ReviewError(
       "forbidden",
-      "Only whoever made this link, whoever made the video, or an admin can revoke it.",
+      row.targetKind === "task"
+        ? "Only whoever made this link, whoever made the video, or an admin can revoke it."
+        : "Only whoever made this link, whoever made the sequence, or an admin can revoke it.",
     );
   }
   if (row.revokedAt) return summary(row, now);
@@ -126,13 +196,17 @@ export async function revokeShareLink(
   return summary(revoked ?? row, now);
 }
 
-/** A video's share links, newest first (active, expired and revoked alike). */
-export async function shareLinksFor(taskId: string, now = new Date()): Promise<ShareLinkSummary[]> {
+/** A video's (or a sequence's film's) share links, newest first (active, expired and revoked alike). */
+export async function shareLinksFor(
+  target: string | ShareTarget,
+  now = new Date(),
+): Promise<ShareLinkSummary[]> {
+  const { kind, id } = targetOf(target);
   const db = await getDb();
   const rows = await db
     .select()
     .from(shareLinks)
-    .where(and(eq(shareLinks.targetKind, "task"), eq(shareLinks.targetId, taskId)))
+    .where(and(eq(shareLinks.targetKind, kind), eq(shareLinks.targetId, id)))
     .orderBy(desc(shareLinks.createdAt));
   return rows.map((row) => summary(row, now));
 }
@@ -144,15 +218,24 @@ export async function allShareLinks(
 ): Promise<(ShareLinkSummary & { prompt: string | null; videoGone: boolean })[]> {
   const db = await getDb();
   const rows = await db
-    .select({ link: shareLinks, prompt: tasks.prompt, taskId: tasks.id })
+    .select({
+      link: shareLinks,
+      prompt: tasks.prompt,
+      taskId: tasks.id,
+      sequenceId: sequences.id,
+    })
     .from(shareLinks)
     .leftJoin(tasks, and(eq(shareLinks.targetKind, "task"), eq(tasks.id, shareLinks.targetId)))
+    .leftJoin(
+      sequences,
+      and(eq(shareLinks.targetKind, "sequence_export"), eq(sequences.id, shareLinks.targetId)),
+    )
     .orderBy(desc(shareLinks.createdAt))
     .limit(limit);
-  return rows.map(({ link, prompt, taskId }) => ({
+  return rows.map(({ link, prompt, taskId, sequenceId }) => ({
     ...summary(link, now),
-    prompt,
-    videoGone: taskId === null,
+    prompt: link.targetKind === "task" ? prompt : null,
+    videoGone: link.targetKind === "task" ? taskId === null : sequenceId === null,
   }));
 }
 
@@ -181,13 +264,15 @@ export async function activeShareFor(
   return row ? summary(row, now) : null;
 }
 
-/** What a share page may show: the one video, and only what its maker allowed. */
+/** What a share page may show: the one video (or film), and only what its maker allowed. */
 export interface SharedVideo {
   linkId: string;
   expiresAt: Date;
   allowDownload: boolean;
   allowComments: boolean;
-  task: TaskRow;
+  /** The shared video; null for a sequence's film (then `film`). */
+  task: TaskRow | null;
+  film: SharedFilm | null;
   /** The prompt and settings, only when the maker chose to show them. */
   settings: {
     prompt: string | null;
@@ -238,7 +323,20 @@ async function lookUp(token: string, now: Date): Promise<SharedVideo | null> {
     .from(shareLinks)
     .where(eq(shareLinks.tokenHash, hashShareToken(token)))
     .limit(1);
-  if (!link || link.revokedAt || link.expiresAt <= now || link.targetKind !== "task") return null;
+  if (!link || link.revokedAt || link.expiresAt <= now) return null;
+  if (link.targetKind === "sequence_export") {
+    const film = await sharedFilm(link.targetId);
+    if (!film) return null;
+    return {
+      linkId: link.id,
+      expiresAt: link.expiresAt,
+      allowDownload: link.allowDownload,
+      allowComments: false,
+      task: null,
+      film,
+      settings: null,
+    };
+  }
   const task = await getTaskRow(link.targetId);
   if (!task || !isShareable(task)) return null;
   return {
@@ -247,6 +345,7 @@ async function lookUp(token: string, now: Date): Promise<SharedVideo | null> {
     allowDownload: link.allowDownload,
     allowComments: link.allowComments,
     task,
+    film: null,
     settings: link.showSettings
       ? {
           prompt: task.prompt,
@@ -271,17 +370,18 @@ type Reader = Pick<Awaited<ReturnType<typeof getDb>>, "select">;
  */
 export async function liveShareUrl(
   db: Reader,
-  taskId: string,
+  target: string | ShareTarget,
   base: string,
   now = new Date(),
 ): Promise<string | null> {
+  const { kind, id } = targetOf(target);
   const rows = await db
     .select({ id: shareLinks.id, tokenHash: shareLinks.tokenHash })
     .from(shareLinks)
     .where(
       and(
-        eq(shareLinks.targetKind, "task"),
-        eq(shareLinks.targetId, taskId),
+        eq(shareLinks.targetKind, kind),
+        eq(shareLinks.targetId, id),
         isNull(shareLinks.revokedAt),
         gt(shareLinks.expiresAt, now),
       ),

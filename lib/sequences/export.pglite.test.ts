@@ -25,6 +25,10 @@ let feed: typeof import("@/lib/notify/feed");
 let storage: import("@/lib/storage").Storage;
 let db: import("@/lib/db/client").Db;
 const ann = { id: "ann@studio.test", name: "Ann" };
+const annMember = { ...ann, email: ann.id, isAdmin: false };
+const bob = { id: "bob@studio.test", email: "bob@studio.test", name: "Bob", isAdmin: false };
+/** The sequence the first test makes and exports, shared by the second. */
+let sequenceId = "";
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), "wan-export-"));
@@ -87,7 +91,7 @@ describe("sequence export (embedded database)", () => {
         parentCut: { fromSeconds: SECONDS - CLIP, toSeconds: SECONDS },
       }),
     ]);
-    const sequenceId = `seq_${tag}`;
+    sequenceId = `seq_${tag}`;
     await db.insert(schema.sequences).values({ id: sequenceId, ownerId: ann.id });
     await db.insert(schema.sequenceShots).values([
       { sequenceId, position: 0, taskId: first },
@@ -154,5 +158,80 @@ describe("sequence export (embedded database)", () => {
     expect(state.version).not.toBe(state.ready?.version);
     const again = await exportLib.startExport(sequenceId, ann);
     expect(again?.id).not.toBe(job?.id);
+  }, 240_000);
+
+  it("shares the film through a public link: the newest export, no comments, in the next export's event", async () => {
+    expect(sequenceId).not.toBe("");
+    const review = await import("@/lib/review");
+    const { liveShareUrl } = await import("@/lib/review/shares");
+    const { and, desc, eq } = await import("drizzle-orm");
+
+    // Nothing to share before a film exists, and nothing for a sequence that does not.
+    const bare = `seq_bare_${Date.now().toString(36)}`;
+    await db.insert(schema.sequences).values({ id: bare, ownerId: ann.id });
+    for (const id of [bare, "seq_missing_000"]) {
+      await expect(
+        review.createShareLink({ kind: "sequence_export", id }, { days: 7 }, annMember),
+      ).rejects.toMatchObject({ code: "not_shareable" });
+    }
+
+    const made = await review.createShareLink(
+      { kind: "sequence_export", id: sequenceId },
+      { days: 7, showSettings: true, allowComments: true },
+      bob,
+    );
+    // A film's link never takes comments (they belong to its shots' videos).
+    expect(made.link).toMatchObject({ targetKind: "sequence_export", allowComments: false });
+    const opened = await review.openShare(made.token, "client-film");
+    expect(opened.found).toBe(true);
+    if (!opened.found) return;
+    const kept = await exportLib.readyExport(sequenceId);
+    expect(opened.shared).toMatchObject({ task: null, settings: null, allowComments: false });
+    expect(opened.shared.film).toMatchObject({ sequenceId, key: kept?.key, shots: 2 });
+    await expect(
+      review.addViewerComment(opened.shared, { body: "Lovely", name: "Viewer" }),
+    ).rejects.toMatchObject({ code: "comments_closed" });
+    // Listed with the sequence's links, not a video's.
+    expect((await review.shareLinksFor({ kind: "sequence_export", id: sequenceId })).length).toBe(
+      1,
+    );
+    expect(await review.shareLinksFor(sequenceId)).toEqual([]);
+
+    // The export the first test started again (a shot changed) carries the link in its event.
+    const url = await liveShareUrl(
+      db,
+      { kind: "sequence_export", id: sequenceId },
+      "https://s.test",
+    );
+    expect(url).toBe(`https://s.test/s/${made.token}`);
+    let state = await exportLib.exportState(sequenceId, ann);
+    for (let i = 0; i < 600 && state.latest?.status !== "done"; i++) {
+      if (state.latest?.status === "failed") break;
+      await runner.runDueJobs({ kinds: [exportLib.EXPORT_JOB] });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      state = await exportLib.exportState(sequenceId, ann);
+    }
+    expect(state.ready?.version).toBe(state.version);
+    const [event] = await db
+      .select()
+      .from(schema.outboxEvents)
+      .where(
+        and(
+          eq(schema.outboxEvents.sequenceId, sequenceId),
+          eq(schema.outboxEvents.type, "export_ready"),
+        ),
+      )
+      .orderBy(desc(schema.outboxEvents.createdAt))
+      .limit(1);
+    const body = JSON.parse(event?.body ?? "{}");
+    expect(body.data.sequence.version).toBe(state.version);
+    expect(body.data.links.share).toMatch(new RegExp(`/s/${made.token}$`));
+    // The link follows the newest film.
+    const reopened = await review.openShare(made.token, "client-film");
+    expect(reopened.found && reopened.shared.film?.version).toBe(state.version);
+
+    // Revoked by the sequence's maker: gone, like a wrong token.
+    await review.revokeShareLink(made.link.id, annMember);
+    expect((await review.openShare(made.token, "client-film")).found).toBe(false);
   }, 240_000);
 });

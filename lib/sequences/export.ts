@@ -12,6 +12,7 @@ import { runJobsSoon } from "@/lib/jobs/sweeper";
 import { stitchShots } from "@/lib/media/stitch";
 import type { ExportReadyData } from "@/lib/notify/events";
 import { recordEvent } from "@/lib/notify/outbox";
+import { shareLinkFor } from "@/lib/notify/share-links";
 import { getStorage } from "@/lib/storage";
 import { getTaskRow } from "@/lib/tasks/refresh";
 import { exportPlan } from "./export-plan";
@@ -116,7 +117,7 @@ registerJobKind<ExportPayload, ExportResult>(EXPORT_JOB, {
       links: {
         sequence: `${base}/sequences/${encodeURIComponent(payload.sequenceId)}`,
         export: `${base}/api/sequences/${encodeURIComponent(payload.sequenceId)}/export`,
-        share: null,
+        share: await shareLinkFor(tx, { sequenceId: payload.sequenceId }),
       },
     };
     await recordEvent(tx, {

@@ -38,31 +38,42 @@ export default async function SharedVideoPage({ params }: { params: Params }) {
   const lookup = await openShare(token, client, { countOpen: true });
   if (!lookup.found) notFound();
   const { shared } = lookup;
-  const { task, settings } = shared;
-  const comments = shared.allowComments
-    ? await commentsOn({ kind: "task", id: task.id }, null)
-    : [];
+  const { task, film, settings } = shared;
+  const comments =
+    shared.allowComments && task ? await commentsOn({ kind: "task", id: task.id }, null) : [];
   const videoUrl = `/s/${token}/video`;
+  const playerTitle = film
+    ? `${film.shots} shots · ${Math.round(film.seconds)} s`
+    : task
+      ? `${task.seconds} s · ${task.size}`
+      : "";
 
   return (
     <PlayerLinkProvider>
       <main className="mx-auto flex max-w-4xl flex-col gap-6 px-4 py-8 sm:px-6">
         <div className="flex flex-col gap-1">
-          <h1 className="text-2xl font-bold tracking-tight">Shared video</h1>
+          <h1 className="text-2xl font-bold tracking-tight">
+            {film ? "Shared film" : "Shared video"}
+          </h1>
           <p className="text-ink-soft text-sm">
             Shared from wan-studio. This link works until {dateFormat.format(shared.expiresAt)} UTC.
           </p>
         </div>
         <section
-          aria-label="Video"
+          aria-label={film ? "Film" : "Video"}
           className="border-ink/10 bg-paper-raised rounded-xl border p-5 shadow-sm"
         >
           <VideoPlayer
             src={videoUrl}
             downloadUrl={shared.allowDownload ? `${videoUrl}?download` : null}
-            title={`${task.seconds} s · ${task.size}`}
+            title={playerTitle}
           />
         </section>
+        {film ? (
+          <p className="text-ink-soft text-sm">
+            A sequence of {film.shots} shots joined into one film of {Math.round(film.seconds)} s.
+          </p>
+        ) : null}
         {settings ? (
           <section aria-labelledby="shared-settings-heading" className="flex flex-col gap-2">
             <h2

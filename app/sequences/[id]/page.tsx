@@ -3,17 +3,25 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { after } from "next/server";
 import { StateBadge } from "@/components/history/state-badge";
+import { SharePanel } from "@/components/review/share-panel";
 import { SequenceExportSlot } from "@/components/sequences/export-slot";
 import { SequencePlayer } from "@/components/sequences/sequence-player";
 import { RefreshWhile, ReplaceShotForm, RerollButton } from "@/components/sequences/shot-actions";
 import { requirePageUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
+import { readyExport } from "@/lib/job-kinds";
+import { shareLinksFor } from "@/lib/review";
 import { exportPlan, loadSequence } from "@/lib/sequences";
 import { formatSeconds } from "@/lib/sequences/model";
 import { isTerminal } from "@/lib/task-view";
 import { refreshTask } from "@/lib/tasks";
 import { formatUsd } from "@/lib/video-request";
-import { replaceSequenceShot, rerollSequence } from "../../actions";
+import {
+  createSequenceShareLink,
+  replaceSequenceShot,
+  rerollSequence,
+  revokeShareLink,
+} from "../../actions";
 
 export const dynamic = "force-dynamic";
 
@@ -42,7 +50,11 @@ export default async function SequencePage({ params }: { params: Params }) {
   );
   for (const shot of running) await refreshTask(shot.taskId, (work) => after(work));
   const sequence = running.length > 0 ? ((await loadSequence(id)) ?? first) : first;
-  const plan = await exportPlan(id);
+  const [plan, film, links] = await Promise.all([
+    exportPlan(id),
+    readyExport(id),
+    shareLinksFor({ kind: "sequence_export", id }),
+  ]);
   const playable = sequence.shots.flatMap((shot) =>
     shot.videoUrl && shot.reroll?.status !== "pending"
       ? [
@@ -187,7 +199,19 @@ export default async function SequencePage({ params }: { params: Params }) {
         </p>
       ) : null}
 
-      <SequenceExportSlot sequenceId={sequence.id} version={plan?.version ?? ""} />
+      <SequenceExportSlot
+        sequenceId={sequence.id}
+        version={plan?.version ?? ""}
+        pageHasFilm={film !== null}
+      />
+      {film || links.length > 0 ? (
+        <SharePanel
+          film
+          links={links}
+          create={createSequenceShareLink.bind(null, sequence.id)}
+          revoke={revokeShareLink}
+        />
+      ) : null}
       <RefreshWhile active={waiting} everyMs={Math.max(1000, env().POLL_INTERVAL_MS * 2)} />
     </main>
   );

@@ -24,7 +24,8 @@ function notFound(): Response {
 }
 
 /**
- * `GET|HEAD /s/<token>/video`: the shared video (ranged, nosniff, from the kept copy), and
+ * `GET|HEAD /s/<token>/video`: the shared video or a sequence's exported film (ranged, nosniff,
+ * from the kept copy), and
  * with `?download` as a named file when the link allows downloads. Public: the token is the
  * permission. Wrong tokens count against the client (lib/review/misses.ts); over the limit,
  * 429 with Retry-After and no lookup at all.
@@ -40,16 +41,30 @@ async function serve(request: Request, { params }: Context, withBody: boolean) {
       { status: 429, headers: { ...PUBLIC_HEADERS, "Retry-After": String(seconds) } },
     );
   }
-  const { task, allowDownload } = lookup.shared;
+  const { task, film, allowDownload } = lookup.shared;
   const download = new URL(request.url).searchParams.has("download");
   if (download && !allowDownload) return notFound();
+  const file = task
+    ? {
+        key: task.resultKey ?? "",
+        etag: `"${task.id}-${task.resultBytes ?? 0}"`,
+        name: downloadName(task),
+      }
+    : film
+      ? {
+          key: film.key,
+          etag: `"${film.sequenceId}-${film.version}-${film.bytes}"`,
+          name: `wan-sequence-${film.finishedAt.slice(0, 10)}-${film.sequenceId}.mp4`,
+        }
+      : null;
+  if (!file) return notFound();
   const response = await serveStored(request, {
-    key: task.resultKey ?? "",
+    key: file.key,
     contentType: "video/mp4",
-    etag: `"${task.id}-${task.resultBytes ?? 0}"`,
+    etag: file.etag,
     // A revoked link must stop working: nothing keeps a copy to answer from.
     cacheControl: "private, no-store",
-    contentDisposition: download ? `attachment; filename="${downloadName(task)}"` : "inline",
+    contentDisposition: download ? `attachment; filename="${file.name}"` : "inline",
     withBody,
   });
   if (!response) return notFound();
