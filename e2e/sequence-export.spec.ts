@@ -6,6 +6,7 @@ import ffmpeg from "@ffmpeg-installer/ffmpeg";
 import type { Page } from "@playwright/test";
 import { expectNoAxeViolations } from "./axe";
 import { expect, test } from "./fixtures";
+import { StudioPage } from "./pages/studio";
 
 // Export: a video, continued from its last 2 s, makes a 2-shot sequence; Export on its page
 // stitches them in the background (progress shown), then the film plays and downloads, and
@@ -40,9 +41,10 @@ function frameCount(bytes: Buffer): number {
   }
 }
 
-test("export a 2-shot sequence: progress, then a film that plays, downloads and lasts what the shots add", async ({
+test("export a 2-shot sequence: progress, then a film that plays, downloads, lasts what the shots add and can be shared", async ({
   studio,
   page,
+  browser,
 }) => {
   test.setTimeout(180_000);
   const since = Date.now();
@@ -130,4 +132,37 @@ test("export a 2-shot sequence: progress, then a film that plays, downloads and 
       url: `/sequences/${sequenceId}`,
     }),
   );
+
+  // Shared as a film: the Share panel offers the expiry and the download only; a fresh
+  // browser (no cookies) opens the public page and plays the film in ranges; revoked, gone.
+  await page.goto(`/sequences/${sequenceId}`);
+  const share = page.getByRole("region", { name: "Share" });
+  await expect(share.getByLabel("Allow download")).toBeChecked();
+  await expect(share.getByLabel("Show prompt and settings")).toHaveCount(0);
+  await expect(share.getByLabel("Allow comments from viewers")).toHaveCount(0);
+  await share.getByRole("button", { name: "Create share link" }).click();
+  const field = share.getByLabel("New share link");
+  await expect(field).toHaveValue(/\/s\/[A-Za-z0-9_-]{22,}$/);
+  const link = await field.inputValue();
+  const viewer = await (await browser.newContext()).newPage();
+  const opened = await viewer.goto(link);
+  expect(opened?.status()).toBe(200);
+  await expect(viewer.getByRole("heading", { name: "Shared film" })).toBeVisible();
+  await expect(
+    viewer.getByText("A sequence of 2 shots joined into one film of 4 s."),
+  ).toBeVisible();
+  expect(await viewer.content()).not.toContain(sequenceId);
+  await new StudioPage(viewer).expectVideoPlays();
+  const shared = await viewer.request.get(`${link}/video`, { headers: { Range: "bytes=0-99" } });
+  expect(shared.status()).toBe(206);
+  await expectNoAxeViolations(viewer, "shared film page");
+  await share
+    .getByRole("list", { name: "Share links" })
+    .getByRole("listitem")
+    .first()
+    .getByRole("button", { name: /^Revoke/ })
+    .click();
+  await expect(share.getByRole("status")).toHaveText("Share link revoked: it opens nothing now.");
+  expect((await viewer.request.get(link)).status()).toBe(404);
+  await viewer.context().close();
 });
