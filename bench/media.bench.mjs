@@ -23,7 +23,8 @@
 // How: esbuild bundles the modules the app runs into bench/.out; the shots are real demo
 // renders (lib/gateway/demo/render.ts) made first (not timed). No build or server needed.
 // Run with `flock /tmp/wan-e2e.lock npm run bench -- media` (it keeps both cores busy).
-// BENCH_SHOT_SECONDS and BENCH_SIZE (15, 1080P) make smaller shots for a quick check.
+// BENCH_SHOT_SECONDS and BENCH_SIZE (15, 1080P) make smaller shots for a quick check;
+// BENCH_CASES (grab,cut,export) picks the cases.
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -37,6 +38,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const EXPORT_RUNS = Number(process.env.BENCH_EXPORT_RUNS ?? 1);
 const SHOT_SECONDS = Number(process.env.BENCH_SHOT_SECONDS ?? 15);
 const SIZE = process.env.BENCH_SIZE ?? "1080P";
+/** BENCH_CASES=grab,cut,export (all by default): the cases to run. */
+const CASES = (process.env.BENCH_CASES ?? "grab,cut,export").split(",");
 const SHOTS = 6;
 const OVERLAP = 3;
 const RATIO = 1.2;
@@ -201,19 +204,22 @@ try {
   }
   log(`${SHOTS} shots rendered in ${Date.now() - started} ms (not timed below)`);
 
-  await compare(
-    bundle,
-    work,
-    `last-frame grab, ${SHOT_SECONDS} s ${SIZE}`,
-    "grab",
-    (i) => ({ video: shot(0), pick: { at: "last" }, name: `last-${i}.png` }),
-    RUNS,
-    TARGETS.grab,
-  );
-  for (const [seconds, target] of [
-    [5, TARGETS.cut5],
-    [10, TARGETS.cut10],
-  ]) {
+  if (CASES.includes("grab"))
+    await compare(
+      bundle,
+      work,
+      `last-frame grab, ${SHOT_SECONDS} s ${SIZE}`,
+      "grab",
+      (i) => ({ video: shot(0), pick: { at: "last" }, name: `last-${i}.png` }),
+      RUNS,
+      TARGETS.grab,
+    );
+  for (const [seconds, target] of CASES.includes("cut")
+    ? [
+        [5, TARGETS.cut5],
+        [10, TARGETS.cut10],
+      ]
+    : []) {
     const cut = await compare(
       bundle,
       work,
@@ -225,25 +231,27 @@ try {
     );
     log(`          (${cut.last.copied ? "stream copy" : "re-encoded"})`);
   }
-  const film = await compare(
-    bundle,
-    work,
-    `${SHOTS}-shot export, ${SHOT_SECONDS} s ${SIZE} shots`,
-    "stitch",
-    (i) => ({
-      shots: Array.from({ length: SHOTS }, (_, s) => ({
-        file: shot(s),
-        skipSeconds: s === 0 ? 0 : OVERLAP,
-      })),
-      name: `film-${i}.mp4`,
-    }),
-    EXPORT_RUNS,
-    TARGETS.export,
-  );
-  const filmMs = median(film.mine.map((r) => r.ms));
-  log(
-    `          ${film.last.seconds.toFixed(1)} s of film, ${(film.last.seconds / (filmMs / 1000)).toFixed(2)}× real time`,
-  );
+  if (CASES.includes("export")) {
+    const film = await compare(
+      bundle,
+      work,
+      `${SHOTS}-shot export, ${SHOT_SECONDS} s ${SIZE} shots`,
+      "stitch",
+      (i) => ({
+        shots: Array.from({ length: SHOTS }, (_, s) => ({
+          file: shot(s),
+          skipSeconds: s === 0 ? 0 : OVERLAP,
+        })),
+        name: `film-${i}.mp4`,
+      }),
+      EXPORT_RUNS,
+      TARGETS.export,
+    );
+    const filmMs = median(film.mine.map((r) => r.ms));
+    log(
+      `          ${film.last.seconds.toFixed(1)} s of film, ${(film.last.seconds / (filmMs / 1000)).toFixed(2)}× real time`,
+    );
+  }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
