@@ -114,8 +114,10 @@ export async function stitchShots(
   const threads = String(options.threads ?? 2);
   const run = await runFfmpeg(
     [
-      ...["-v", "error", "-threads", threads],
-      ...shots.flatMap((shot) => ["-i", shot.file]),
+      // `-threads` before an `-i` is that input's: each shot's decoder gets it (given once,
+      // only the first shot's did; the others took as many as ffmpeg picks, and more memory).
+      ...["-v", "error"],
+      ...shots.flatMap((shot) => ["-threads", threads, "-i", shot.file]),
       ...["-filter_complex", chains.join(";"), "-map", "[v]", "-map", "[a]"],
       ...["-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p"],
       ...["-r", String(fps), "-threads", threads],
