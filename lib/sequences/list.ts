@@ -25,6 +25,7 @@ interface ShotJson {
   parentCut: ShotTask["parentCut"];
   resultKey: string | null;
   posterKey: string | null;
+  prompt: string | null;
 }
 
 /**
@@ -42,7 +43,9 @@ const shotsJson = sql<ShotJson[] | string>`(
     'parentTaskId', t.parent_task_id,
     'parentCut', t.parent_cut,
     'resultKey', t.result_key,
-    'posterKey', t.poster_key
+    'posterKey', t.poster_key,
+    -- The first shot's prompt is the sequence's title (as in its export's notice).
+    'prompt', case when ss.position = 0 then t.prompt end
   ) order by ss.position), '[]'::json)
   from ${sequenceShots} ss
   left join ${tasks} t on t.id = ss.task_id
@@ -107,6 +110,7 @@ export async function listSequences(
       ownerName: ownerLabel(row),
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
+      title: first?.prompt?.trim() ? first.prompt.trim().slice(0, 120) : null,
       shots: shots.length,
       totalSeconds: totalSeconds(figures),
       posterTaskId: first?.status && first.posterKey ? first.taskId : null,

@@ -135,6 +135,8 @@ export interface SequenceCard {
   ownerName: string;
   createdAt: string;
   updatedAt: string;
+  /** The first shot's prompt, if it has one. */
+  title: string | null;
   shots: number;
   totalSeconds: number;
   /** The first shot's task, when it has a poster (the card shows it). */
