@@ -1,12 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import type { ComponentProps } from "react";
 import { preload } from "react-dom";
 import { HistoryFilters } from "@/components/history/history-filters";
 import { type HistoryEntry, HistoryItem } from "@/components/history/history-item";
+import { SequenceCardItem } from "@/components/sequences/sequence-card";
 import { requirePageUser } from "@/lib/auth/session";
 import { SEED_FILTER_IGNORED, seedFilter } from "@/lib/model-options";
 import { type ReviewFilter, reviewFilters } from "@/lib/review/rules";
-import { sequenceOfTasks } from "@/lib/sequences";
+import { listSequences, sequenceOfTasks } from "@/lib/sequences";
 import { listTasks, ownerLabel, type StateFilter, stateFilters } from "@/lib/tasks";
 import { isAllowedCombination, type MediaKind } from "@/lib/video-request";
 import { continueVideo, takeFrame } from "../actions";
@@ -48,6 +50,19 @@ export default async function HistoryPage({ searchParams }: { searchParams: Sear
   const reviewParam = one(params.review);
   const review =
     reviewParam && reviewParam in reviewFilters ? (reviewParam as ReviewFilter) : undefined;
+  const filters = {
+    state,
+    combination,
+    search,
+    seed: seedChoice === "invalid" ? seedParam : seed?.toString(),
+    seedNote: seedChoice === "invalid" ? SEED_FILTER_IGNORED : undefined,
+    picked,
+    review,
+  };
+  if (one(params.sequences) === "1") {
+    const videoFilters = Boolean(state || combination || search || seedParam || picked || review);
+    return <SequenceHistory cursor={cursor} filters={filters} videoFilters={videoFilters} />;
+  }
 
   const { rows, nextCursor } = await listTasks({
     state,
@@ -82,9 +97,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Sear
   }));
   // The first row's posters are the page's largest content: fetched from the head of the
   // document, before the grid is laid out (the images themselves load lazily).
-  for (const entry of entries.filter((item) => item.hasPoster).slice(0, POSTERS_FIRST)) {
-    preload(`/api/tasks/${entry.id}/poster`, { as: "image", fetchPriority: "high" });
-  }
+  preloadPosters(entries.filter((item) => item.hasPoster).map((item) => item.id));
   const pageLink = (next: string | undefined) => {
     const query = new URLSearchParams();
     if (state) query.set("state", state);
@@ -109,15 +122,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Sear
           New video
         </Link>
       </div>
-      <HistoryFilters
-        state={state}
-        combination={combination}
-        search={search}
-        seed={seedChoice === "invalid" ? seedParam : seed?.toString()}
-        seedNote={seedChoice === "invalid" ? SEED_FILTER_IGNORED : undefined}
-        picked={picked}
-        review={review}
-      />
+      <HistoryFilters {...filters} />
       {entries.length === 0 ? (
         <p role="status" className="bg-paper-sunk text-ink-soft rounded-lg px-4 py-6 text-center">
           {state || combination || search || seed !== undefined || picked || review || cursor
@@ -131,6 +136,81 @@ export default async function HistoryPage({ searchParams }: { searchParams: Sear
         >
           {entries.map((entry) => (
             <HistoryItem key={entry.id} entry={entry} frames={{ takeFrame, continueVideo }} />
+          ))}
+        </ul>
+      )}
+      <nav aria-label="Pages" className="flex justify-between text-sm">
+        {cursor ? (
+          <Link href={pageLink(undefined)} className="text-accent hover:underline">
+            ← Newest
+          </Link>
+        ) : (
+          <span />
+        )}
+        {nextCursor ? (
+          <Link href={pageLink(nextCursor)} className="text-accent hover:underline">
+            Older →
+          </Link>
+        ) : null}
+      </nav>
+    </main>
+  );
+}
+
+/** Posters first, as for videos: the first row's are the page's largest content. */
+function preloadPosters(taskIds: readonly string[]) {
+  for (const id of taskIds.slice(0, POSTERS_FIRST)) {
+    preload(`/api/tasks/${id}/poster`, { as: "image", fetchPriority: "high" });
+  }
+}
+
+/**
+ * `?sequences=1`: the team's sequences, newest change first, as cards that open their pages.
+ * The video filters do not apply to a sequence (its shots have their own).
+ */
+async function SequenceHistory({
+  cursor,
+  filters,
+  videoFilters,
+}: {
+  cursor: string | undefined;
+  filters: ComponentProps<typeof HistoryFilters>;
+  videoFilters: boolean;
+}) {
+  const { rows, nextCursor } = await listSequences({ cursor });
+  preloadPosters(rows.flatMap((row) => (row.posterTaskId ? [row.posterTaskId] : [])));
+  const pageLink = (next: string | undefined) =>
+    next ? `/videos?sequences=1&cursor=${encodeURIComponent(next)}` : "/videos?sequences=1";
+  return (
+    <main className="mx-auto flex max-w-6xl flex-col gap-6 px-4 py-8 sm:px-6">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-bold tracking-tight">History</h1>
+          <p className="text-ink-soft text-sm">
+            Every sequence the team has made, newest change first.
+          </p>
+        </div>
+        <Link href="/" className="text-accent text-sm font-medium hover:underline">
+          New video
+        </Link>
+      </div>
+      <HistoryFilters {...filters} sequences />
+      {videoFilters ? (
+        <p className="text-ink-soft text-sm">
+          The other filters choose among videos: they are not applied to sequences.
+        </p>
+      ) : null}
+      {rows.length === 0 ? (
+        <p role="status" className="bg-paper-sunk text-ink-soft rounded-lg px-4 py-6 text-center">
+          {cursor ? "No more sequences." : "No sequences yet. Continue a video to start one."}
+        </p>
+      ) : (
+        <ul
+          aria-label="Sequences"
+          className="grid grid-cols-[minmax(0,1fr)] gap-4 sm:grid-cols-2 lg:grid-cols-3"
+        >
+          {rows.map((card) => (
+            <SequenceCardItem key={card.id} card={card} />
           ))}
         </ul>
       )}

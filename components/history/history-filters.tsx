@@ -13,6 +13,8 @@ interface HistoryFiltersProps {
   picked?: boolean;
   /** By review state (approved, changes requested, not reviewed). */
   review?: string;
+  /** The team's sequences instead of its videos. */
+  sequences?: boolean;
 }
 
 const field =
@@ -27,6 +29,7 @@ export function HistoryFilters({
   seedNote,
   picked = false,
   review,
+  sequences = false,
 }: HistoryFiltersProps) {
   return (
     <search className="flex flex-col gap-2">
@@ -125,6 +128,23 @@ export function HistoryFilters({
           </label>
           <span id="history-picked-hint" className="sr-only">
             Only the takes chosen in their take set.
+          </span>
+        </div>
+        <div className="flex items-center gap-2 py-1.5">
+          <input
+            id="history-sequences"
+            type="checkbox"
+            name="sequences"
+            value="1"
+            defaultChecked={sequences}
+            aria-describedby="history-sequences-hint"
+            className="accent-accent"
+          />
+          <label htmlFor="history-sequences" className="text-sm font-medium">
+            Sequences
+          </label>
+          <span id="history-sequences-hint" className="sr-only">
+            The team's sequences, shot after shot, instead of single videos.
           </span>
         </div>
         <button

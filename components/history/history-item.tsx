@@ -3,6 +3,7 @@ import { combinationLabel } from "@/lib/request-rules";
 import { reviewDecisionLabels } from "@/lib/review/rules";
 import { takeLabel } from "@/lib/takes/view";
 import type { TaskState } from "@/lib/task-view";
+import { SequenceBadge } from "../sequences/sequence-badge";
 import { PickedBadge } from "../takes/picked-badge";
 import type { ContinueVideo, TakeFrame } from "./frame-actions";
 import { FrameMenu } from "./frame-menu";
@@ -114,7 +115,8 @@ export function HistoryItem({
         </p>
       ) : null}
       {entry.shot ? (
-        <p className="border-ink/10 border-t px-3 py-2 text-xs">
+        <p className="border-ink/10 flex items-center gap-2 border-t px-3 py-2 text-xs">
+          <SequenceBadge />
           <Link
             href={`/sequences/${entry.shot.sequenceId}`}
             className="text-accent hover:underline"

@@ -15,7 +15,7 @@ import { recordEvent } from "@/lib/notify/outbox";
 import { shareLinkFor } from "@/lib/notify/share-links";
 import { getStorage } from "@/lib/storage";
 import { getTaskRow } from "@/lib/tasks/refresh";
-import { exportPlan } from "./export-plan";
+import { EXPORT_JOB, exportDedupeKey, exportPlan } from "./export-plan";
 import type { ExportState } from "./export-view";
 
 /**
@@ -27,8 +27,8 @@ import type { ExportState } from "./export-view";
  * the transaction that marks the job done.
  */
 
-export const EXPORT_JOB = "sequence_export";
 export type { ExportState };
+export { EXPORT_JOB };
 
 interface ExportPayload {
   sequenceId: string;
@@ -49,7 +49,6 @@ export interface ExportResult {
 }
 
 const exportKey = (sequenceId: string, version: string) => `exports/${sequenceId}/${version}.mp4`;
-const dedupeKey = (sequenceId: string, version: string) => `${EXPORT_JOB}:${sequenceId}:${version}`;
 
 /** Its title in notices: the first shot's prompt, if it has one. */
 async function sequenceTitle(taskId: string | undefined): Promise<string | null> {
@@ -149,7 +148,7 @@ export async function startExport(
       userName: user.name ?? null,
     } satisfies ExportPayload,
     ownerId: user.id,
-    dedupeKey: dedupeKey(sequenceId, plan.version),
+    dedupeKey: exportDedupeKey(sequenceId, plan.version),
   });
   if (job.status === "pending") runJobsSoon();
   return job;

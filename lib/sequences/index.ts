@@ -1,6 +1,7 @@
 export { SequenceError } from "./errors";
 export { type ExportPlan, exportPlan } from "./export-plan";
-export type { SequenceView, ShotView } from "./model";
+export { listSequences } from "./list";
+export type { SequenceCard, SequenceView, ShotView } from "./model";
 export { replaceShot } from "./replace";
 export { advanceRerolls, startReroll } from "./reroll";
 export {

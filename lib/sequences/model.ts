@@ -1,4 +1,4 @@
-import type { MediaDerivation, TaskStatus } from "@/lib/db/schema";
+import type { JobStatus, MediaDerivation, TaskStatus } from "@/lib/db/schema";
 
 /**
  * The arithmetic of a sequence, pure (no I/O): what each shot adds, the total, and which shots
@@ -127,4 +127,26 @@ export interface SequenceView {
   reroll: { fromPosition: number; shots: number; costUsd: number } | null;
   /** A re-roll is under way (some shot pending). */
   rerolling: boolean;
+}
+
+/** A sequence as the history lists it (pure data, for server and browser alike). */
+export interface SequenceCard {
+  id: string;
+  ownerName: string;
+  createdAt: string;
+  updatedAt: string;
+  /** The first shot's prompt, if it has one. */
+  title: string | null;
+  shots: number;
+  totalSeconds: number;
+  /** The first shot's task, when it has a poster (the card shows it). */
+  posterTaskId: string | null;
+  /** Some shot no longer continues the current shot before it. */
+  outOfDate: boolean;
+  /** A re-roll is under way, or stopped with a sentence (the sequence page says which). */
+  reroll: "pending" | "failed" | null;
+  /** How many of its shots' videos were deleted. */
+  deletedShots: number;
+  /** The export of the sequence as it stands now, if one was started. */
+  export: { status: JobStatus; progress: number } | null;
 }

@@ -27,6 +27,12 @@ export const dynamic = "force-dynamic";
 
 type Params = Promise<{ id: string }>;
 
+const dateFormat = new Intl.DateTimeFormat("en-GB", {
+  dateStyle: "medium",
+  timeStyle: "short",
+  timeZone: "UTC",
+});
+
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const { id } = await params;
   return { title: `Sequence ${id} · wan-studio` };
@@ -86,7 +92,11 @@ export default async function SequencePage({ params }: { params: Params }) {
           by <span className="text-ink font-medium">{sequence.ownerName}</span> · total{" "}
           <span data-testid="sequence-total" className="text-ink font-medium">
             {formatSeconds(sequence.totalSeconds)}
-          </span>
+          </span>{" "}
+          · made{" "}
+          <time dateTime={sequence.createdAt}>
+            {dateFormat.format(new Date(sequence.createdAt))} UTC
+          </time>
         </p>
       </div>
 
