@@ -3,6 +3,7 @@ import type { Page } from "@playwright/test";
 import { meanDiff, probe } from "../lib/gateway/demo/render.test-helpers";
 import { expectNoAxeViolations } from "./axe";
 import { expect, test } from "./fixtures";
+import { AdvancedSection } from "./pages/advanced";
 import { continueFrom, expectKept, SequencePage } from "./pages/sequence";
 import type { StudioPage } from "./pages/studio";
 import { TakesControl } from "./pages/takes";
@@ -179,7 +180,7 @@ test("first frame → video → Continue (3 s) → video → Continue → Export
   test.info().annotations.push({ type: "cut differences", description: JSON.stringify(figures) });
   for (const [before, after, same] of [figures.cut1, figures.cut2]) {
     expect(before).toBeLessThan(2);
-    expect(after).toBeLessThan(4);
+    expect(after).toBeLessThan(3);
     expect(same).toBeLessThan(2);
   }
   expect(close(afterCut1, bFirst)).toBeGreaterThan(figures.cut1[2]);
@@ -197,10 +198,15 @@ test("replace the middle shot with another take: out of date, Re-roll, and the e
   await studio.duration.fill("2");
   const a = await generate(studio, page, "Lighthouse");
 
-  // Two takes of the middle shot: the first is the shot, the second can replace it.
+  // Two takes of the middle shot: the first is the shot, the second can replace it. Seeds
+  // 1000 and 1001: the demo's camera drift follows the seed (mod 5), so random seeds could
+  // make the same picture twice and a rebuilt film could not be told from the old one.
   await continueFrom(page, a, 2);
   await expect(studio.duration).toHaveValue("4");
   await studio.setPrompt(`Waves ${token}`);
+  const advanced = new AdvancedSection(page);
+  await advanced.open();
+  await advanced.fixSeed("1000");
   const takes = new TakesControl(page);
   await takes.option(2).check();
   const b1 = await studio.generate();
