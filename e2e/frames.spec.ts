@@ -1,12 +1,8 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import ffmpeg from "@ffmpeg-installer/ffmpeg";
 import type { Page } from "@playwright/test";
 import { expectNoAxeViolations, expectNoHorizontalScroll } from "./axe";
 import { expect, test } from "./fixtures";
 import type { StudioPage } from "./pages/studio";
+import { decode } from "./video-frames";
 
 // Frames from a finished video, as a team continues a shot: "Use last frame" puts the video's
 // exact last frame (compared pixel for pixel with a full decode of the kept video) in a new
@@ -15,46 +11,11 @@ import type { StudioPage } from "./pages/studio";
 
 const token = `frames${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 
-/** Every frame of `bytes` (a video or a picture), decoded to RGB by the app's own ffmpeg. */
-function decode(bytes: Buffer, name: string): Buffer[] {
-  const dir = mkdtempSync(path.join(tmpdir(), "wan-e2e-frames-"));
-  try {
-    const file = path.join(dir, name);
-    writeFileSync(file, bytes);
-    const raw = execFileSync(
-      ffmpeg.path,
-      ["-v", "error", "-i", file, "-vsync", "0", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
-      { maxBuffer: 512 * 1024 * 1024 },
-    );
-    const size = frameSize(file);
-    const out: Buffer[] = [];
-    for (let at = 0; at + size <= raw.length; at += size) out.push(raw.subarray(at, at + size));
-    return out;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 /** Mean absolute difference of two RGB frames of the same size (0–255). */
 function meanDiff(a: Buffer, b: Buffer): number {
   let total = 0;
   for (let i = 0; i < a.length; i++) total += Math.abs(a[i] - b[i]);
   return total / a.length;
-}
-
-/** Bytes of one RGB frame of `file`, from the size ffmpeg reads in its header. */
-function frameSize(file: string): number {
-  let header = "";
-  try {
-    execFileSync(ffmpeg.path, ["-hide_banner", "-i", file], {
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-  } catch (error) {
-    header = String((error as { stderr?: Buffer }).stderr ?? "");
-  }
-  const match = /Video: [^\n]*?(\d{2,5})x(\d{2,5})/.exec(header);
-  if (!match) throw new Error(`no picture size in: ${header}`);
-  return Number(match[1]) * Number(match[2]) * 3;
 }
 
 /** A finished video (3 s by default) from a first and last frame, kept in our storage. */
@@ -86,26 +47,6 @@ async function check(page: Page, label: string) {
   if (size) await page.setViewportSize(size);
 }
 
-/** The slot holds a stored file by that name (as after an upload). */
-async function expectInSlot(studio: StudioPage, label: "First frame" | "Last frame", name: string) {
-  await expect(studio.removeButton(label)).toBeVisible();
-  await expect(studio.slot(label)).toContainText(name);
-}
-
-async function previewBytes(
-  studio: StudioPage,
-  page: Page,
-  label: "First frame" | "Last frame",
-  name: string,
-) {
-  const img = studio.slot(label).getByRole("img", { name: `${name} preview` });
-  await expect(img).toBeVisible();
-  const src = (await img.getAttribute("src")) as string;
-  const response = await page.request.get(src);
-  expect(response.status()).toBe(200);
-  return response.body();
-}
-
 test("Use last frame: the exact last frame opens as the First frame, and Generate works", async ({
   studio,
   page,
@@ -123,11 +64,11 @@ test("Use last frame: the exact last frame opens as the First frame, and Generat
   await expect(page).toHaveURL(/\/\?frame=[0-9a-f-]{36}$/, { timeout: 20_000 });
   const mediaId = new URL(page.url()).searchParams.get("frame");
   const name = `${taskId}-last-frame.png`;
-  await expectInSlot(studio, "First frame", name);
+  await studio.expectInSlot("First frame", name);
   await studio.expectEmpty("Last frame");
 
   // The picture in the slot is the video's last frame, pixel for pixel.
-  const png = await previewBytes(studio, page, "First frame", name);
+  const png = await studio.previewBytes("First frame", name);
   const video = await (await page.request.get(`/api/tasks/${taskId}/video`)).body();
   const decoded = decode(video, "video.mp4");
   const [frame] = decode(png, "frame.png");
@@ -168,9 +109,9 @@ test("Use this frame: the frame the player shows goes into the slot chosen", asy
   await frames.getByRole("button", { name: "Use this frame" }).click();
   await expect(page).toHaveURL(/\/\?frame=[0-9a-f-]{36}$/, { timeout: 20_000 });
   const name = `${taskId}-frame-1.52s.png`;
-  await expectInSlot(studio, "Last frame", name);
+  await studio.expectInSlot("Last frame", name);
   await studio.expectEmpty("First frame");
-  const png = await previewBytes(studio, page, "Last frame", name);
+  const png = await studio.previewBytes("Last frame", name);
   const decoded = decode(
     await (await page.request.get(`/api/tasks/${taskId}/video`)).body(),
     "v.mp4",

@@ -1,11 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import ffmpeg from "@ffmpeg-installer/ffmpeg";
-import type { Page } from "@playwright/test";
 import { expectNoAxeViolations } from "./axe";
 import { expect, test } from "./fixtures";
+import { continueFrom, expectKept, SequencePage } from "./pages/sequence";
 import { StudioPage } from "./pages/studio";
 
 // Export: a video, continued from its last 2 s, makes a 2-shot sequence; Export on its page
@@ -13,16 +13,6 @@ import { StudioPage } from "./pages/studio";
 // it is exactly as long as what the shots add (2 s + 2 s), frame for frame.
 
 const token = `exp${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
-
-async function expectKept(page: Page, taskId: string) {
-  await expect
-    .poll(
-      async () =>
-        (await page.request.head(`/api/tasks/${taskId}/video`)).headers()["cache-control"],
-      { timeout: 20_000 },
-    )
-    .toMatch(/immutable/);
-}
 
 /** Frames of a video, counted by the app's own ffmpeg decoding every one (its final stats). */
 function frameCount(bytes: Buffer): number {
@@ -55,24 +45,18 @@ test("export a 2-shot sequence: progress, then a film that plays, downloads, las
   await studio.expectCompleted();
   await expectKept(page, first);
 
-  await page.goto(`/videos/${first}`);
-  const frames = page.getByRole("region", { name: "Frames and clips for a new video" });
-  await frames.getByRole("spinbutton", { name: "Seconds to carry over" }).fill("2");
-  await frames.getByRole("button", { name: "Continue" }).click();
-  await expect(page).toHaveURL(/\/\?clip=/, { timeout: 30_000 });
+  await continueFrom(page, first, 2);
   await expect(studio.duration).toHaveValue("4");
   await studio.setPrompt(`Boats ${token}`);
   const second = await studio.generate();
   await studio.expectCompleted();
   await expectKept(page, second);
 
-  await page.goto(`/videos/${second}`);
-  await page.getByRole("link", { name: /^sequence / }).click();
-  await expect(page).toHaveURL(/\/sequences\/[A-Za-z0-9_-]+$/);
-  const sequenceId = new URL(page.url()).pathname.split("/").at(-1) as string;
+  const sequence = new SequencePage(page);
+  const sequenceId = await sequence.openFrom(second);
   await expect(page.getByRole("heading", { name: "Sequence of 2 shots" })).toBeVisible();
 
-  const slot = page.getByRole("region", { name: "Export" });
+  const slot = sequence.exportSlot;
   await expect(slot.getByRole("button", { name: "Export", exact: true })).toBeEnabled();
   await expectNoAxeViolations(page, "sequence page, export not made yet");
   await slot.getByRole("button", { name: "Export", exact: true }).click();
@@ -93,31 +77,14 @@ test("export a 2-shot sequence: progress, then a film that plays, downloads, las
   await expectNoAxeViolations(page, "sequence page, export ready");
 
   // It plays, and lasts what the shots add: 2 s + (4 s − 2 s).
-  const player = slot.getByLabel("Exported sequence");
-  const played = await player.evaluate(async (element) => {
-    const video = element as HTMLVideoElement;
-    video.muted = true;
-    if (video.readyState < 1) {
-      await new Promise((resolve) =>
-        video.addEventListener("loadedmetadata", resolve, { once: true }),
-      );
-    }
-    await video.play();
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    video.pause();
-    return { duration: video.duration, at: video.currentTime };
-  });
+  const played = await sequence.playExport();
   expect(Math.abs(played.duration - 4)).toBeLessThan(0.1);
   expect(played.at).toBeGreaterThan(0.1);
 
   // It downloads under a name of its own; it answers ranges.
-  const [download] = await Promise.all([
-    page.waitForEvent("download"),
-    slot.getByRole("link", { name: "Download" }).click(),
-  ]);
-  expect(download.suggestedFilename()).toMatch(/^wan-sequence-\d{4}-\d\d-\d\d-.+\.mp4$/);
-  const saved = readFileSync(await download.path());
-  expect(frameCount(saved)).toBe(96);
+  const saved = await sequence.downloadExport();
+  expect(saved.name).toMatch(/^wan-sequence-\d{4}-\d\d-\d\d-.+\.mp4$/);
+  expect(frameCount(saved.bytes)).toBe(96);
   const ranged = await page.request.get(`/api/sequences/${sequenceId}/export`, {
     headers: { Range: "bytes=0-99" },
   });

@@ -1,6 +1,6 @@
-import type { Page } from "@playwright/test";
 import { expectNoAxeViolations } from "./axe";
 import { expect, test } from "./fixtures";
+import { continueFrom, expectKept } from "./pages/sequence";
 import { TakesControl } from "./pages/takes";
 
 // Sequences: a video, Continue (2 s) with two takes, Continue again: the sequence page shows
@@ -9,26 +9,6 @@ import { TakesControl } from "./pages/takes";
 // (its cost on the button) makes it again from the new middle shot, on the server.
 
 const token = `seq${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
-
-/** The task's video is kept in our storage (the player serves it as immutable). */
-async function expectKept(page: Page, taskId: string) {
-  await expect
-    .poll(
-      async () =>
-        (await page.request.head(`/api/tasks/${taskId}/video`)).headers()["cache-control"],
-      { timeout: 20_000 },
-    )
-    .toMatch(/immutable/);
-}
-
-/** On a video's page: Continue with its last 2 s; the studio opens with the clip. */
-async function continueFrom(page: Page, taskId: string) {
-  await page.goto(`/videos/${taskId}`);
-  const frames = page.getByRole("region", { name: "Frames and clips for a new video" });
-  await frames.getByRole("spinbutton", { name: "Seconds to carry over" }).fill("2");
-  await frames.getByRole("button", { name: "Continue" }).click();
-  await expect(page).toHaveURL(/\/\?clip=/, { timeout: 30_000 });
-}
 
 test("a continued video makes a sequence: shots, total, play through, replace, out of date, re-roll", async ({
   studio,
@@ -43,7 +23,7 @@ test("a continued video makes a sequence: shots, total, play through, replace, o
   await expectKept(page, a);
 
   // Two takes of the continuation: the first is the shot, the second can replace it.
-  await continueFrom(page, a);
+  await continueFrom(page, a, 2);
   await expect(studio.duration).toHaveValue("4");
   await studio.setPrompt(`Middle ${token}`);
   const takes = new TakesControl(page);
@@ -55,7 +35,7 @@ test("a continued video makes a sequence: shots, total, play through, replace, o
   }
   await expectKept(page, b1);
 
-  await continueFrom(page, b1);
+  await continueFrom(page, b1, 2);
   await studio.setPrompt(`End ${token}`);
   const c = await studio.generate();
   await studio.expectCompleted();

@@ -41,7 +41,11 @@ export function SequenceExportSlot({
   const [starting, setStarting] = useState(false);
   const state = useQuery(
     {
-      queryKey: ["sequence-export", sequenceId],
+      // The page renders again with a new version when a shot changes (a replace, a re-roll):
+      // ask again then, or a finished film would still read as current. The answer on screen
+      // stays until the new one comes.
+      queryKey: ["sequence-export", sequenceId, version],
+      placeholderData: (previous) => previous,
       queryFn: () => fetchJson<ExportState>(`${base}/status`, { cache: "no-store" }),
       retry: (failures, error) =>
         !(error instanceof ApiError && error.status === 404) && failures < 3,

@@ -116,6 +116,22 @@ export class StudioPage {
     await expect(this.slot(label)).toContainText(fixture);
   }
 
+  /** The slot holds a stored file by that name (as after an upload, or a frame taken). */
+  async expectInSlot(label: SlotLabel, name: string) {
+    await expect(this.removeButton(label)).toBeVisible();
+    await expect(this.slot(label)).toContainText(name);
+  }
+
+  /** The bytes of the picture a frame slot previews (the stored file, as served). */
+  async previewBytes(label: "First frame" | "Last frame", name: string): Promise<Buffer> {
+    const img = this.slot(label).getByRole("img", { name: `${name} preview` });
+    await expect(img).toBeVisible();
+    const src = (await img.getAttribute("src")) as string;
+    const response = await this.page.request.get(src);
+    expect(response.status()).toBe(200);
+    return response.body();
+  }
+
   async expectEmpty(label: SlotLabel) {
     await expect(this.removeButton(label)).toHaveCount(0);
     await expect(this.fileInput(label)).toBeEnabled();
