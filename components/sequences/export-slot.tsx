@@ -12,6 +12,8 @@ import { getQueryClient } from "../query-client";
 
 /** How often the export's progress is asked for while it runs. */
 const EXPORT_POLL_MS = 1000;
+/** How often an out-of-date film is looked at while the server may be rebuilding it. */
+const REBUILD_POLL_MS = 3000;
 
 const button =
   "bg-accent text-paper hover:bg-accent-strong rounded-md px-4 py-2 text-sm font-semibold disabled:opacity-60";
@@ -50,9 +52,15 @@ export function SequenceExportSlot({
       retry: (failures, error) =>
         !(error instanceof ApiError && error.status === 404) && failures < 3,
       refetchInterval: (query) => {
-        const latest = query.state.data?.latest;
-        return latest && (latest.status === "pending" || latest.status === "running")
-          ? EXPORT_POLL_MS
+        const data = query.state.data;
+        const latest = data?.latest;
+        if (latest && (latest.status === "pending" || latest.status === "running")) {
+          return EXPORT_POLL_MS;
+        }
+        // A film of an older version while the sequence is whole again: the server rebuilds
+        // it on its own (lib/sequences/export.ts rebuildChangedExports), so look now and then.
+        return data?.ready && data.version && data.ready.version !== data.version
+          ? REBUILD_POLL_MS
           : false;
       },
     },

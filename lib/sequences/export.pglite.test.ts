@@ -234,4 +234,65 @@ describe("sequence export (embedded database)", () => {
     await review.revokeShareLink(made.link.id, annMember);
     expect((await review.openShare(made.token, "client-film")).found).toBe(false);
   }, 240_000);
+
+  it("rebuilds a changed sequence's film once it is whole again, for whoever exported it last", async () => {
+    const { and, eq, ne } = await import("drizzle-orm");
+    // Nothing changed since its newest film: nothing to rebuild.
+    expect(await exportLib.rebuildChangedExports()).toEqual({ started: 0 });
+
+    const plan = await (await import("./export-plan")).exportPlan(sequenceId);
+    const [firstShot, secondShot] = plan?.shots ?? [];
+    const [otherTake] = await db
+      .select()
+      .from(schema.tasks)
+      .where(
+        and(
+          eq(schema.tasks.parentTaskId, firstShot.taskId),
+          ne(schema.tasks.id, secondShot.taskId),
+        ),
+      )
+      .limit(1);
+    const setShot = async (taskId: string) => {
+      await db
+        .update(schema.sequenceShots)
+        .set({ taskId })
+        .where(
+          and(
+            eq(schema.sequenceShots.sequenceId, sequenceId),
+            eq(schema.sequenceShots.position, 1),
+          ),
+        );
+      await db
+        .update(schema.sequences)
+        .set({ updatedAt: new Date() })
+        .where(eq(schema.sequences.id, sequenceId));
+    };
+
+    // A shot whose clip did not come from the shot before it (out of date): not yet.
+    const stray = `td_${Date.now().toString(36)}`;
+    await db.insert(schema.tasks).values({
+      ...otherTake,
+      id: stray,
+      parentTaskId: "someone-else",
+      idempotencyKey: null,
+      takeSetId: null,
+    });
+    await setShot(stray);
+    expect(await exportLib.rebuildChangedExports()).toEqual({ started: 0 });
+
+    // Replaced with a new take of the same parent: whole again, rebuilt once, for Ann.
+    const fresh = `te_${Date.now().toString(36)}`;
+    await db.insert(schema.tasks).values({
+      ...otherTake,
+      id: fresh,
+      idempotencyKey: null,
+      takeSetId: null,
+    });
+    await setShot(fresh);
+    expect(await exportLib.rebuildChangedExports()).toEqual({ started: 1 });
+    expect(await exportLib.rebuildChangedExports()).toEqual({ started: 0 });
+    const state = await exportLib.exportState(sequenceId, ann);
+    expect(state.latest).toMatchObject({ version: state.version, mine: true });
+    expect(state.latest?.status === "pending" || state.latest?.status === "running").toBe(true);
+  }, 120_000);
 });

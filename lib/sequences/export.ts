@@ -7,16 +7,18 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { type JobRow, jobs } from "@/lib/db/schema";
 import { publicBaseUrl } from "@/lib/env";
-import { enqueueJob, JobError, registerJobKind } from "@/lib/jobs/runner";
+import { enqueueJob, getJobByKey, JobError, registerJobKind } from "@/lib/jobs/runner";
 import { runJobsSoon } from "@/lib/jobs/sweeper";
 import { stitchShots } from "@/lib/media/stitch";
 import type { ExportReadyData } from "@/lib/notify/events";
 import { recordEvent } from "@/lib/notify/outbox";
 import { shareLinkFor } from "@/lib/notify/share-links";
 import { getStorage } from "@/lib/storage";
+import { logEvent } from "@/lib/tasks/log";
 import { getTaskRow } from "@/lib/tasks/refresh";
 import { EXPORT_JOB, exportDedupeKey, exportPlan } from "./export-plan";
 import type { ExportState } from "./export-view";
+import { loadSequence } from "./view";
 
 /**
  * A sequence's export (issue 10, "Export"): a job of kind `sequence_export` that stitches the
@@ -202,4 +204,48 @@ export async function readyExport(
     ...(done.result as ExportResult),
     finishedAt: (done.finishedAt ?? done.createdAt).toISOString(),
   };
+}
+
+/** How many changed sequences one look rebuilds at most, and how far back it looks. */
+const REBUILD_BATCH = 20;
+const REBUILD_WINDOW_HOURS = 24;
+
+/**
+ * Rebuilds the film of every sequence that was exported and has changed since (a replaced
+ * shot, a re-roll), once it is whole again: every shot kept, none out of date, no re-roll
+ * under way. The new export is started for whoever made the last one (they hear "Export
+ * ready" again), one job per version (enqueueJob dedupes, so a look while it runs adds
+ * nothing). Run by the re-roll sweeper under `next start` and by the cron route; a bounded
+ * read of the sequences changed in the last day after their newest export.
+ */
+export async function rebuildChangedExports(): Promise<{ started: number }> {
+  const db = await getDb();
+  const rows = await db.execute(sql`
+    select s.id as "sequenceId", j.owner_id as "ownerId", j.payload->>'userName' as "userName"
+    from sequences s
+    join lateral (
+      select owner_id, payload, finished_at from jobs
+      where kind = ${EXPORT_JOB} and status = 'done' and payload->>'sequenceId' = s.id
+      order by finished_at desc limit 1
+    ) j on true
+    where s.updated_at > j.finished_at
+      and s.updated_at > now() - make_interval(hours => ${REBUILD_WINDOW_HOURS})
+    order by s.updated_at desc
+    limit ${REBUILD_BATCH}`);
+  const changed = (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows) as {
+    sequenceId: string;
+    ownerId: string;
+    userName: string | null;
+  }[];
+  let started = 0;
+  for (const { sequenceId, ownerId, userName } of changed) {
+    const view = await loadSequence(sequenceId);
+    if (!view || view.rerolling || view.shots.some((shot) => shot.outOfDate)) continue;
+    const plan = await exportPlan(sequenceId);
+    // Not whole yet (a shot still being made or kept), or this version has its export already.
+    if (!plan || (await getJobByKey(exportDedupeKey(sequenceId, plan.version)))) continue;
+    if (await startExport(sequenceId, { id: ownerId, name: userName })) started++;
+  }
+  if (started > 0) logEvent("sequence.exports_rebuilt", { started });
+  return { started };
 }

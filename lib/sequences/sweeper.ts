@@ -1,6 +1,7 @@
 import "server-only";
 import { env } from "@/lib/env";
 import { logEvent } from "@/lib/tasks/log";
+import { rebuildChangedExports } from "./export";
 import { advanceRerolls } from "./reroll";
 
 const holder = globalThis as unknown as {
@@ -13,7 +14,7 @@ const IDLE_MS = 5_000;
 /**
  * Re-rolls move on from the database, not from a tab: under `next start` this timer runs
  * advanceRerolls (every POLL_INTERVAL_MS while shots are pending, every few seconds
- * otherwise); on Vercel the cron route does. Off when SWEEP_INTERVAL_MS is 0, like the
+ * otherwise), then rebuilds the films of changed sequences; on Vercel the cron route does. Off when SWEEP_INTERVAL_MS is 0, like the
  * task sweeper.
  */
 export function startRerollSweeper(): void {
@@ -38,7 +39,11 @@ function run(): void {
   state.running = true;
   const idle = Math.min(env().SWEEP_INTERVAL_MS, IDLE_MS);
   advanceRerolls()
-    .then((result) => schedule(result.pending > 0 ? env().POLL_INTERVAL_MS : idle))
+    .then(async (result) => {
+      // A sequence whole again after a change gets its film rebuilt (if it had one).
+      await rebuildChangedExports();
+      schedule(result.pending > 0 ? env().POLL_INTERVAL_MS : idle);
+    })
     .catch((error: unknown) => {
       logEvent("reroll.sweep_failed", {
         error: error instanceof Error ? error.message : "unknown",

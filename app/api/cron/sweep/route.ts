@@ -3,6 +3,7 @@ import { boundToLoopbackOnly, env } from "@/lib/env";
 import { runJobsNow } from "@/lib/job-kinds";
 import { deliverDue } from "@/lib/notify/deliver";
 import { pruneQuietly } from "@/lib/notify/prune";
+import { rebuildChangedExports } from "@/lib/sequences/export";
 import { advanceRerolls } from "@/lib/sequences/reroll";
 import { sweepTasks } from "@/lib/tasks/sweep";
 
@@ -54,7 +55,10 @@ export async function GET(request: Request) {
   }
   const [[result, rerolls], webhooks, outbox, jobs] = await Promise.all([
     // After the tasks' sweep: a re-rolled shot goes once the shot before it is kept.
-    sweepTasks().then(async (swept) => [swept, await advanceRerolls()] as const),
+    sweepTasks().then(
+      async (swept) =>
+        [swept, { ...(await advanceRerolls()), ...(await rebuildChangedExports()) }] as const,
+    ),
     env().WEBHOOK_URLS.length > 0 ? deliverDue() : Promise.resolve({ claimed: 0, delivered: 0 }),
     pruneQuietly(),
     runJobsNow(),
