@@ -185,7 +185,10 @@ test("task page review: a comment pinned to the player's time, the pin played, a
     "aria-pressed",
     "true",
   );
-  await tabToLocator(page, review.getByRole("button", { name: "Request changes" }));
+  const requestChanges = review.getByRole("button", { name: "Request changes" });
+  await tabToLocator(page, requestChanges);
+  // The approval's save may still be settling (the buttons say so with aria-disabled).
+  await expect(requestChanges).toHaveAttribute("aria-disabled", "false");
   await page.keyboard.press("Space");
   await expect(review.getByRole("status")).toContainText("Changes requested by");
   await expectNoAxeViolations(page, "task page after a keyboard review");
