@@ -3,6 +3,7 @@ import { expectNoAxeViolations } from "./axe";
 import { expect, test } from "./fixtures";
 import { focused } from "./keyboard";
 import { HistoryPage } from "./pages/history";
+import { expectKept } from "./pages/sequence";
 import type { StudioPage } from "./pages/studio";
 import { TakeSetPage, TakesControl } from "./pages/takes";
 
@@ -38,13 +39,7 @@ async function keptVideo(studio: StudioPage, page: Page, prompt: string, seconds
   await studio.setPrompt(prompt);
   const taskId = await studio.generate();
   await studio.expectCompleted();
-  await expect
-    .poll(
-      async () =>
-        (await page.request.head(`/api/tasks/${taskId}/video`)).headers()["cache-control"],
-      { timeout: 15_000 },
-    )
-    .toMatch(/immutable/);
+  await expectKept(page, taskId);
   return taskId;
 }
 

@@ -1,6 +1,7 @@
 import type { Page } from "@playwright/test";
 import { expectNoAxeViolations, expectNoHorizontalScroll } from "./axe";
 import { expect, test } from "./fixtures";
+import { expectKept } from "./pages/sequence";
 import type { StudioPage } from "./pages/studio";
 import { decode } from "./video-frames";
 
@@ -26,15 +27,7 @@ async function finishedVideo(studio: StudioPage, page: Page, seconds = 3): Promi
   await studio.setPrompt(`A door opens onto the sea ${token}`);
   const taskId = await studio.generate();
   await studio.expectCompleted();
-  await expect
-    .poll(
-      async () =>
-        (await page.request.head(`/api/tasks/${taskId}/video`)).headers()["cache-control"],
-      {
-        timeout: 15_000,
-      },
-    )
-    .toMatch(/immutable/);
+  await expectKept(page, taskId);
   return taskId;
 }
 

@@ -1,25 +1,14 @@
-import type { Page } from "@playwright/test";
 import { expectNoAxeViolations } from "./axe";
 import { expect, test } from "./fixtures";
 import { tabToLocator } from "./keyboard";
 import { HistoryPage } from "./pages/history";
+import { expectKept } from "./pages/sequence";
 
 // Sequences are the team's like videos: a video, Continue (2 s), Generate; the history's
 // "Sequences" filter lists the sequence as a card (its shots, total, who made it) that opens
 // its page, and the shot's own card in the videos wears a "Sequence" badge beside its link.
 
 const token = `seqhist${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
-
-/** The task's video is kept in our storage (the player serves it as immutable). */
-async function expectKept(page: Page, taskId: string) {
-  await expect
-    .poll(
-      async () =>
-        (await page.request.head(`/api/tasks/${taskId}/video`)).headers()["cache-control"],
-      { timeout: 20_000 },
-    )
-    .toMatch(/immutable/);
-}
 
 test("history lists the sequence with its shots, total and maker; the shot wears the badge", async ({
   studio,

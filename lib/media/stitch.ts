@@ -110,7 +110,7 @@ export async function stitchShots(
   });
   chains.push(`${pads.join("")}concat=n=${shots.length}:v=1:a=1[v][a]`);
 
-  const output = path.join(dir, name);
+  const output = path.join(/*turbopackIgnore: true*/ dir, name);
   const threads = String(options.threads ?? 2);
   const run = await runFfmpeg(
     [
