@@ -139,20 +139,10 @@ export default async function HistoryPage({ searchParams }: { searchParams: Sear
           ))}
         </ul>
       )}
-      <nav aria-label="Pages" className="flex justify-between text-sm">
-        {cursor ? (
-          <Link href={pageLink(undefined)} className="text-accent hover:underline">
-            ← Newest
-          </Link>
-        ) : (
-          <span />
-        )}
-        {nextCursor ? (
-          <Link href={pageLink(nextCursor)} className="text-accent hover:underline">
-            Older →
-          </Link>
-        ) : null}
-      </nav>
+      <Pager
+        newest={cursor ? pageLink(undefined) : null}
+        older={nextCursor ? pageLink(nextCursor) : null}
+      />
     </main>
   );
 }
@@ -214,20 +204,30 @@ async function SequenceHistory({
           ))}
         </ul>
       )}
-      <nav aria-label="Pages" className="flex justify-between text-sm">
-        {cursor ? (
-          <Link href={pageLink(undefined)} className="text-accent hover:underline">
-            ← Newest
-          </Link>
-        ) : (
-          <span />
-        )}
-        {nextCursor ? (
-          <Link href={pageLink(nextCursor)} className="text-accent hover:underline">
-            Older →
-          </Link>
-        ) : null}
-      </nav>
+      <Pager
+        newest={cursor ? pageLink(undefined) : null}
+        older={nextCursor ? pageLink(nextCursor) : null}
+      />
     </main>
+  );
+}
+
+/** "← Newest" back to the first page, "Older →" to the next: the history's and the sequences'. */
+function Pager({ newest, older }: { newest: string | null; older: string | null }) {
+  return (
+    <nav aria-label="Pages" className="flex justify-between text-sm">
+      {newest ? (
+        <Link href={newest} className="text-accent hover:underline">
+          ← Newest
+        </Link>
+      ) : (
+        <span />
+      )}
+      {older ? (
+        <Link href={older} className="text-accent hover:underline">
+          Older →
+        </Link>
+      ) : null}
+    </nav>
   );
 }

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { PosterFrame } from "@/components/history/poster-frame";
 import { combinationLabel } from "@/lib/request-rules";
 import { reviewDecisionLabels } from "@/lib/review/rules";
 import { takeLabel } from "@/lib/takes/view";
@@ -52,19 +53,7 @@ export function HistoryItem({
   return (
     <li className="border-ink/10 bg-paper-raised overflow-hidden rounded-xl border shadow-sm">
       <Link href={`/videos/${entry.id}`} className="hover:bg-paper-sunk/50 flex flex-col">
-        <div className="bg-ink/90 flex aspect-video items-center justify-center">
-          {entry.hasPoster ? (
-            // biome-ignore lint/performance/noImgElement: a private, signed-in asset; next/image would proxy it for nothing
-            <img
-              src={`/api/tasks/${entry.id}/poster`}
-              alt=""
-              loading="lazy"
-              className="h-full w-full object-cover"
-            />
-          ) : (
-            <span className="text-paper/70 text-xs">No preview</span>
-          )}
-        </div>
+        <PosterFrame taskId={entry.hasPoster ? entry.id : null} />
         <div className="flex flex-col gap-1.5 p-3">
           <div className="flex items-center justify-between gap-2">
             <span className="flex items-center gap-1.5">

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { PosterFrame } from "@/components/history/poster-frame";
 import { formatSeconds, type SequenceCard } from "@/lib/sequences/model";
 import { SequenceBadge } from "./sequence-badge";
 
@@ -31,19 +32,7 @@ export function SequenceCardItem({ card }: { card: SequenceCard }) {
   return (
     <li className="border-ink/10 bg-paper-raised overflow-hidden rounded-xl border shadow-sm">
       <Link href={`/sequences/${card.id}`} className="hover:bg-paper-sunk/50 flex flex-col">
-        <div className="bg-ink/90 flex aspect-video items-center justify-center">
-          {card.posterTaskId ? (
-            // biome-ignore lint/performance/noImgElement: a private, signed-in asset; next/image would proxy it for nothing
-            <img
-              src={`/api/tasks/${card.posterTaskId}/poster`}
-              alt=""
-              loading="lazy"
-              className="h-full w-full object-cover"
-            />
-          ) : (
-            <span className="text-paper/70 text-xs">No preview</span>
-          )}
-        </div>
+        <PosterFrame taskId={card.posterTaskId} />
         <div className="flex flex-col gap-1.5 p-3">
           <div className="flex items-center justify-between gap-2">
             <span className="flex flex-wrap items-center gap-1.5">

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { after } from "next/server";
+import { PosterFrame } from "@/components/history/poster-frame";
 import { StateBadge } from "@/components/history/state-badge";
 import { SharePanel } from "@/components/review/share-panel";
 import { SequenceExportSlot } from "@/components/sequences/export-slot";
@@ -117,19 +118,7 @@ export default async function SequencePage({ params }: { params: Params }) {
               aria-label={`Shot ${shot.position + 1}`}
               className="border-ink/10 bg-paper-raised flex w-56 shrink-0 flex-col overflow-hidden rounded-xl border shadow-sm"
             >
-              <div className="bg-ink/90 flex aspect-video items-center justify-center">
-                {shot.hasPoster ? (
-                  // biome-ignore lint/performance/noImgElement: a private, signed-in asset; next/image would proxy it for nothing
-                  <img
-                    src={`/api/tasks/${shot.taskId}/poster`}
-                    alt=""
-                    loading="lazy"
-                    className="h-full w-full object-cover"
-                  />
-                ) : (
-                  <span className="text-paper/70 text-xs">No preview</span>
-                )}
-              </div>
+              <PosterFrame taskId={shot.hasPoster ? shot.taskId : null} />
               <div className="flex flex-col gap-1.5 p-3 text-sm">
                 <div className="flex flex-wrap items-center gap-1.5">
                   {shot.status === "deleted" ? (
