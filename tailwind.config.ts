@@ -15,7 +15,11 @@ const config: Config = {
         warning: { DEFAULT: "#b54708", soft: "#fffaeb" },
       },
       fontFamily: {
-        sans: ["ui-sans-serif", "system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
+        // The platform's own UI font (San Francisco, Segoe UI, Roboto, Cantarell…). system-ui
+        // first: each family named before the one a browser has is a font lookup before the
+        // first paint (Chromium on Linux has no ui-sans-serif, and the lookup showed in the
+        // page bench).
+        sans: ["system-ui", "sans-serif"],
         mono: ["ui-monospace", "SFMono-Regular", "Menlo", "monospace"],
       },
     },

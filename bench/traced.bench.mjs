@@ -24,13 +24,18 @@ const TARGET_MIB = 30;
 /**
  * The routes whose code runs ffmpeg (lib/media/ffmpeg.ts): posters (lib/tasks/poster.ts,
  * through keepResult) in the status route's after() and the cron sweep; frames and cuts in the
- * task page's actions; the demo gateway's renders. next.config.mjs traces the binary into
- * exactly these; the sweeper under `next start` needs no trace.
+ * task page's actions; the demo gateway's renders; background jobs (lib/jobs: a Continue's
+ * cut, a sequence's export and re-rolls) started by the jobs route, the export route and the
+ * sequence page's actions. next.config.mjs traces the binary into exactly these; the sweeper
+ * under `next start` needs no trace.
  */
 const FFMPEG_ROUTES = [
   "/api/tasks/[id]/route.js",
   "/api/cron/sweep/route.js",
   "/videos/[id]/page.js",
+  "/api/jobs/[id]/route.js",
+  "/api/sequences/[id]/export/route.js",
+  "/sequences/[id]/page.js",
   "/api/demo-gateway/v1/videos/route.js",
   "/api/demo-gateway/v1/videos/[id]/route.js",
   "/api/demo-gateway/v1/videos/[id]/content/route.js",

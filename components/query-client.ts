@@ -1,4 +1,5 @@
 import { QueryClient } from "@tanstack/react-query";
+import { createContext, useContext } from "react";
 
 /**
  * The browser's one QueryClient, made the first time a polling component renders. The hooks
@@ -24,4 +25,17 @@ export function getQueryClient(): QueryClient {
     browserClient.mount();
   }
   return browserClient;
+}
+
+/**
+ * The client a seeded page (SeededTask) filled with what the server knew. On the server this
+ * is the one client of that render: without it, each hook would get a fresh, empty client and
+ * render "Loading…" where the browser, holding the seed, renders the video (a hydration
+ * mismatch, and the video only after the scripts).
+ */
+export const SeededQueryClient = createContext<QueryClient | null>(null);
+
+/** For hooks: the seeded page's client when there is one, else the tab's (see above). */
+export function useTabQueryClient(): QueryClient {
+  return useContext(SeededQueryClient) ?? getQueryClient();
 }

@@ -174,6 +174,39 @@ test("a task's page plays the video and shows its settings, timings, cost and in
   await expect(task.fact("Resolution")).toHaveText("720P");
 });
 
+test("a finished task's page holds its player and poster in the first HTML, and hydrates without a mismatch", async ({
+  page,
+}) => {
+  await expectPoster(page, ids.harbour);
+  // As the server sends it, before any script: the player with its poster, the poster
+  // preloaded (React sends the page's preloads as a Link header, ahead of the HTML), and no
+  // "Loading the task…" in its place.
+  const response = await page.request.get(`/videos/${ids.harbour}`);
+  expect(response.headers().link ?? "").toContain(
+    `</api/tasks/${ids.harbour}/poster>; rel=preload; as="image"`,
+  );
+  const html = await response.text();
+  const markup = html.slice(0, html.indexOf("self.__next_f"));
+  expect(markup).toContain('aria-label="Generated video"');
+  expect(markup).toContain(`poster="/api/tasks/${ids.harbour}/poster"`);
+  expect(markup).not.toContain("Loading the task…");
+
+  // The browser renders the same thing from the seed: React reports no hydration error.
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  const task = new TaskPage(page);
+  await task.goto(ids.harbour);
+  await expect(page.getByLabel("Generated video")).toHaveAttribute(
+    "poster",
+    `/api/tasks/${ids.harbour}/poster`,
+  );
+  await page.waitForLoadState("networkidle");
+  expect(errors.filter((text) => /hydrat|#418|#423|#425/i.test(text))).toEqual([]);
+});
+
 test("Remix opens the studio with the same media and settings, and generates without uploading", async ({
   page,
 }) => {

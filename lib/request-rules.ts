@@ -284,6 +284,29 @@ export function estimateCost(seconds: number, size: VideoSize, rates: PriceRates
   return Number.isFinite(seconds) ? seconds * rates[size] : 0;
 }
 
+/**
+ * Dollars exactly as `Intl.NumberFormat("en-US", { style: "currency", currency: "USD" })` writes
+ * them ("$1,234.50", "-$0.25"), without Intl: the studio prices every take and setting as it
+ * renders, and a browser's first currency formatter loads ICU's data, which was about 50 ms of
+ * the studio's first load, before the page could paint. Like ICU, it rounds the shortest decimal
+ * form of the number half away from zero (1.005 is "$1.01", where toFixed says 1.00).
+ */
 export function formatUsd(amount: number): string {
-  return new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(amount);
+  const sign = amount < 0 || Object.is(amount, -0) ? "-" : "";
+  if (Number.isNaN(amount)) return "$NaN";
+  if (!Number.isFinite(amount)) return `${sign}$∞`;
+  let digits = Math.abs(amount).toString();
+  if (digits.includes("e")) {
+    // Below 1e-6 it rounds to $0.00; from 1e21 up (never a price) ICU knows best.
+    if (Math.abs(amount) >= 1) {
+      return new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(amount);
+    }
+    digits = "0";
+  }
+  const [whole, fraction = ""] = digits.split(".");
+  const thousandths = `${fraction}000`.slice(0, 3);
+  const cents = BigInt(whole + thousandths.slice(0, 2)) + (Number(thousandths[2]) >= 5 ? 1n : 0n);
+  const text = cents.toString().padStart(3, "0");
+  const grouped = text.slice(0, -2).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${sign}$${grouped}.${text.slice(-2)}`;
 }

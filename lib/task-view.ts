@@ -53,6 +53,8 @@ export interface TaskView {
   /** Same-origin URLs to play and download the result, once completed. */
   videoUrl: string | null;
   downloadUrl: string | null;
+  /** Its poster frame (same origin), once kept: what a player shows before it plays. */
+  posterUrl: string | null;
 }
 
 const terminal: readonly TaskState[] = [

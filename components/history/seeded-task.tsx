@@ -1,8 +1,8 @@
 "use client";
 
 import { type DehydratedState, HydrationBoundary } from "@tanstack/react-query";
-import type { ReactNode } from "react";
-import { getQueryClient } from "@/components/query-client";
+import { type ReactNode, useState } from "react";
+import { getQueryClient, SeededQueryClient } from "@/components/query-client";
 
 /**
  * Puts what the server already knows of a task into the tab's one query client (there is no
@@ -10,9 +10,14 @@ import { getQueryClient } from "@/components/query-client";
  * first HTML instead of after the first poll.
  */
 export function SeededTask({ state, children }: { state: DehydratedState; children: ReactNode }) {
+  // In the browser the tab's client; on the server one for this render, which the hooks under
+  // it read through SeededQueryClient.
+  const [client] = useState(getQueryClient);
   return (
-    <HydrationBoundary state={state} queryClient={getQueryClient()}>
-      {children}
-    </HydrationBoundary>
+    <SeededQueryClient value={client}>
+      <HydrationBoundary state={state} queryClient={client}>
+        {children}
+      </HydrationBoundary>
+    </SeededQueryClient>
   );
 }

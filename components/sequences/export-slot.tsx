@@ -8,7 +8,7 @@ import type { ExportState } from "@/lib/sequences/export-view";
 import { ApiError, fetchJson } from "../fetch-json";
 import { rememberStarted } from "../notify/browser-state";
 import { useSeenWhenVisible } from "../notify/use-seen";
-import { getQueryClient } from "../query-client";
+import { useTabQueryClient } from "../query-client";
 
 /** How often the export's progress is asked for while it runs. */
 const EXPORT_POLL_MS = 1000;
@@ -64,7 +64,7 @@ export function SequenceExportSlot({
           : false;
       },
     },
-    getQueryClient(),
+    useTabQueryClient(),
   );
   const data = state.data;
   const current = data?.version ?? version;

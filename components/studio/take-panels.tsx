@@ -2,7 +2,7 @@
 
 import { useQueries } from "@tanstack/react-query";
 import Link from "next/link";
-import { getQueryClient } from "@/components/query-client";
+import { useTabQueryClient } from "@/components/query-client";
 import { takeLabel } from "@/lib/takes/view";
 import { isTerminal, type TaskView } from "@/lib/task-view";
 import { useSeenWhenVisible } from "../notify/use-seen";
@@ -33,7 +33,7 @@ export function TakePanels({
         enabled: false,
       })),
     },
-    getQueryClient(),
+    useTabQueryClient(),
   );
   const done = states.every((state) => state.data && isTerminal(state.data.status));
   useSeenWhenVisible(`set:${takeSet.id}`, done);

@@ -138,6 +138,7 @@ export function TaskPanel({
       {task.status === "completed" && task.videoUrl && task.downloadUrl ? (
         <VideoPlayer
           src={task.videoUrl}
+          poster={task.posterUrl}
           downloadUrl={task.downloadUrl}
           title={`${task.seconds} s · ${task.size}${task.prompt ? ` · ${task.prompt}` : ""}`}
           tools={videoTools}

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { isTerminal, type TaskView } from "@/lib/task-view";
 import { ApiError, fetchJson } from "../fetch-json";
-import { getQueryClient } from "../query-client";
+import { useTabQueryClient } from "../query-client";
 
 const MAX_BACKOFF_MS = 30_000;
 
@@ -29,7 +29,7 @@ export function useVideoTask(taskId: string | null, pollMs: number) {
       },
       refetchIntervalInBackground: true,
     },
-    getQueryClient(),
+    useTabQueryClient(),
   );
 }
 

@@ -18,8 +18,11 @@ export function VideoPlayer({
   downloadUrl,
   title,
   tools,
+  poster,
 }: {
   src: string;
+  /** The video's poster frame: shown at once, before the video's own first frame is fetched. */
+  poster?: string | null;
   /** Null: no download offered (a share link that switched it off). */
   downloadUrl: string | null;
   title: string;
@@ -60,6 +63,7 @@ export function VideoPlayer({
         playsInline
         preload="metadata"
         src={src}
+        poster={poster ?? undefined}
         aria-label="Generated video"
         controlsList={downloadUrl ? undefined : "nodownload"}
         className="bg-ink aspect-video w-full rounded-lg"

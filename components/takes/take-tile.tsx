@@ -69,6 +69,7 @@ export function TakeTile({
         <video
           ref={registerPlayer}
           src={view.videoUrl ?? undefined}
+          poster={view.posterUrl ?? undefined}
           preload="auto"
           playsInline
           muted

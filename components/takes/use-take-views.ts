@@ -3,7 +3,7 @@
 import { useQueries } from "@tanstack/react-query";
 import { isTerminal, type TaskView } from "@/lib/task-view";
 import { fetchJson } from "../fetch-json";
-import { getQueryClient } from "../query-client";
+import { useTabQueryClient } from "../query-client";
 
 /**
  * Every take of a set, polled like one task (same query keys as useVideoTask, so a take's
@@ -21,7 +21,7 @@ export function useTakeViews(initial: TaskView[], pollMs: number): TaskView[] {
         refetchIntervalInBackground: true,
       })),
     },
-    getQueryClient(),
+    useTabQueryClient(),
   );
   return results.map((result, index) => result.data ?? initial[index]);
 }

@@ -26,6 +26,7 @@ function take(overrides: Partial<TaskView> = {}): TaskView {
     providerUrl: null,
     videoUrl: null,
     downloadUrl: null,
+    posterUrl: null,
     ...overrides,
   };
 }

@@ -19,7 +19,24 @@ export function gatewayIdentity(): string {
   return VIDEO_API_KEY ? REAL_GATEWAY_URL : `demo:${DEMO_GATEWAY_DIALECT}`;
 }
 
+/**
+ * What this server last read or wrote, per gateway and fact. The studio page asks on every
+ * load, and a fact changes about once in a gateway's life: a fact that holds is kept for
+ * good here (facts are never taken back), one that does not is read again after
+ * UNKNOWN_FOR_MS, so a fact another server instance learned reaches this one's form soon.
+ */
+const known = new Map<string, { value: unknown; until: number }>();
+const UNKNOWN_FOR_MS = 15_000;
+
+function remembered(key: string, value: unknown): void {
+  known.set(key, {
+    value,
+    until: value === undefined ? Date.now() + UNKNOWN_FOR_MS : Number.POSITIVE_INFINITY,
+  });
+}
+
 export async function rememberGatewayFact(name: GatewayFact, value: unknown = true): Promise<void> {
+  remembered(`${gatewayIdentity()}\n${name}`, value);
   const db = await getDb();
   await db
     .insert(gatewayFacts)
@@ -31,12 +48,17 @@ export async function rememberGatewayFact(name: GatewayFact, value: unknown = tr
 }
 
 async function gatewayFact(name: GatewayFact): Promise<unknown> {
+  const gateway = gatewayIdentity();
+  const key = `${gateway}\n${name}`;
+  const hit = known.get(key);
+  if (hit && hit.until > Date.now()) return hit.value;
   const db = await getDb();
   const [row] = await db
     .select({ value: gatewayFacts.value })
     .from(gatewayFacts)
-    .where(and(eq(gatewayFacts.gateway, gatewayIdentity()), eq(gatewayFacts.name, name)))
+    .where(and(eq(gatewayFacts.gateway, gateway), eq(gatewayFacts.name, name)))
     .limit(1);
+  remembered(key, row?.value);
   return row?.value;
 }
 

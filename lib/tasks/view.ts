@@ -35,5 +35,6 @@ export function toTaskView(row: TaskRow, extra: { queuePosition?: number | null 
     providerUrl: copyFailing && row.resultUrl?.startsWith("https://") ? row.resultUrl : null,
     videoUrl: completed ? `/api/tasks/${row.id}/video` : null,
     downloadUrl: completed ? `/api/tasks/${row.id}/video?download=1` : null,
+    posterUrl: completed && row.posterKey ? `/api/tasks/${row.id}/poster` : null,
   };
 }

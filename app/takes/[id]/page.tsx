@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { preload } from "react-dom";
 import { CommentsPanel } from "@/components/review/comments-panel";
 import { PlayerLinkProvider } from "@/components/review/player-link";
 import { TakeDifferences } from "@/components/takes/take-differences";
@@ -31,6 +32,10 @@ export default async function TakeSetPage({ params }: { params: Params }) {
   const takeSet = await loadTakeSet(id);
   if (!takeSet) notFound();
   const [first] = takeSet.views;
+  // The takes' posters are the page's largest content: fetched from the head of the HTML.
+  for (const view of takeSet.views) {
+    if (view.posterUrl) preload(view.posterUrl, { as: "image", fetchPriority: "high" });
+  }
   const pollMs = Math.min(env().POLL_INTERVAL_MS, 5000);
   const each = first ? estimateCost(first.seconds, first.size, priceRates()) : 0;
   const target = { kind: "take_set", id: takeSet.id } as const;

@@ -2,6 +2,7 @@ import { dehydrate, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { preload } from "react-dom";
 import { DeleteVideoButton } from "@/components/history/delete-video-button";
 import { ResultPanel } from "@/components/history/result-panel";
 import { SeededTask } from "@/components/history/seeded-task";
@@ -73,6 +74,12 @@ export default async function VideoPage({ params }: { params: Params }) {
   const found = await loadRemix(id);
   if (!found) notFound();
   const { task, media } = found;
+  // The player's poster is the page's largest content: fetched from the head of the HTML,
+  // before the scripts, as the history does for its cards.
+  const { posterUrl } = toTaskView(task);
+  if (isTerminal(task.status) && posterUrl) {
+    preload(posterUrl, { as: "image", fetchPriority: "high" });
+  }
   const takeSet = task.takeSetId
     ? (await takeSetSummaries([task.takeSetId])).get(task.takeSetId)
     : undefined;
