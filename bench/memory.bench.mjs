@@ -10,8 +10,11 @@
 //
 // Needs the production build (`npm run build`). Env: BENCH_GENERATIONS (300), BENCH_AT_ONCE
 // (3 generations in flight), BENCH_NODE_OPTIONS (passed to the server, e.g.
-// `--heapsnapshot-signal=SIGUSR2` to take heap snapshots while it runs). The server listens on
-// the first free port of 3350–3359. Prints figures and PASS/MISS; a MISS does not fail the run.
+// `--heapsnapshot-signal=SIGUSR2` to take heap snapshots while it runs); the server also gets
+// the Node flags of package.json's `start` script, on its command line as `npm run start` gives
+// them (BENCH_NODE_FLAGS replaces them, e.g. `BENCH_NODE_FLAGS= ` for none). The server listens
+// on the first free port of 3350–3359. Prints figures and PASS/MISS; a MISS does not fail the
+// run.
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
@@ -56,6 +59,15 @@ async function benchPort() {
     if (await portFree(port)) return port;
   }
   throw new Error(`no free port in ${PORTS[0]}–${PORTS[1]}`);
+}
+
+/** The Node flags `npm run start` gives the server (`node <flags> …/next start`). */
+function startNodeFlags() {
+  if (process.env.BENCH_NODE_FLAGS !== undefined) {
+    return process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean);
+  }
+  const start = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).scripts.start;
+  return (/^node((?:\s+--\S+)*)\s/.exec(start)?.[1] ?? "").split(/\s+/).filter(Boolean);
 }
 
 /** The id Next gave the submitVideo action in this build (what the form's fetch sends). */
@@ -170,6 +182,7 @@ async function main() {
         MAX_CONCURRENT_TASKS: "100",
       },
       process.env.BENCH_NODE_OPTIONS ?? "",
+      startNodeFlags(),
     );
     await waitForServer(base, server);
     const actionId = submitActionId(appDir);
@@ -179,7 +192,7 @@ async function main() {
     await (await ok(await fetch(`${base}/`), "studio page")).arrayBuffer();
     const samples = [{ done: 0, rss: treeRss(server.child.pid) }];
     log(
-      `server pid ${server.child.pid} on :${port}; ${GENERATIONS} generations, ${AT_ONCE} at once`,
+      `server pid ${server.child.pid} on :${port}; ${GENERATIONS} generations, ${AT_ONCE} at once; node flags ${startNodeFlags().join(" ") || "(none)"}`,
     );
     log(`  after   0 generations  RSS ${mib(samples[0].rss)}`);
 

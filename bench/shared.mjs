@@ -118,11 +118,15 @@ export const NO_SETTINGS = Object.fromEntries(
  * `next start` on a private build (`snapshotBuild`), on 127.0.0.1:`port`, in its own process
  * group (so `stopGroup` ends it with its children), with DATA_DIR = `dataDir` and `settings`
  * over an environment emptied of the app's optional settings. Its output is kept for errors.
+ * `nodeFlags` are given to Node on its command line (as `npm run start` gives its own).
  */
-export function startNext(appDir, port, dataDir, settings = {}, nodeOptions = "") {
+export function startNext(appDir, port, dataDir, settings = {}, nodeOptions = "", nodeFlags = []) {
+  const args = ["start", "-H", "127.0.0.1", "-p", String(port)];
   const child = spawn(
-    path.join(root, "node_modules/.bin/next"),
-    ["start", "-H", "127.0.0.1", "-p", String(port)],
+    nodeFlags.length > 0 ? process.execPath : path.join(root, "node_modules/.bin/next"),
+    nodeFlags.length > 0
+      ? [...nodeFlags, path.join(root, "node_modules/next/dist/bin/next"), ...args]
+      : args,
     {
       cwd: appDir,
       detached: true,
